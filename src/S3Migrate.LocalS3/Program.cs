@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using S3Migrate.LocalS3.Hosting;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(LocalS3CommandLine.Usage);
+    return 0;
+}
+
+LocalS3CommandLine commandLine;
+try
+{
+    commandLine = LocalS3CommandLine.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"localS3: {e.Message}");
+    return 1;
+}
+
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+LocalS3Server server;
+try
+{
+    server = await LocalS3Server.StartAsync(commandLine.Server, loggerFactory);
+}
+catch (IOException e)
+{
+    Console.Error.WriteLine($"localS3: cannot listen: {e.Message}");
+    return 1;
+}
+
+await using (server)
+{
+    foreach (var (endpointName, bucket) in commandLine.Buckets)
+    {
+        var endpoint = server[endpointName];
+        if (!endpoint.Store.TryGetBucket(bucket, out _))
+        {
+            endpoint.Store.CreateBucket(bucket, endpoint.Options.Region, legacyUsEast1: true);
+        }
+    }
+
+    foreach (var endpoint in server.Endpoints)
+    {
+        Console.WriteLine(
+            $"localS3: endpoint {endpoint.Name} {endpoint.ServiceUrl} region {endpoint.Options.Region} key {endpoint.Options.AccessKeys[0].AccessKeyId}" +
+            (endpoint.Options.DataDirectory is null ? " (memory)" : $" (data in {endpoint.Options.DataDirectory})"));
+    }
+
+    if (server.Certificate is not null && commandLine.Server.CertificateDirectory is { } certificates)
+    {
+        Console.WriteLine($"localS3: HTTPS CA certificate {Path.Combine(certificates, "ca.pem")}");
+    }
+
+    if (server.AdminUrl is { } admin)
+    {
+        Console.WriteLine($"localS3: admin API {admin}");
+    }
+
+    Console.WriteLine("localS3: ready");
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
+return 0;
