@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using S3Migrate.LocalS3.Hosting;
 
@@ -60,12 +61,14 @@ await using (server)
 
     Console.WriteLine("localS3: ready");
     using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
+    void Stop(PosixSignalContext context)
     {
-        e.Cancel = true;
+        context.Cancel = true;
         stop.Cancel();
-    };
-    AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+    }
+
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
     try
     {
         await Task.Delay(Timeout.Infinite, stop.Token);
