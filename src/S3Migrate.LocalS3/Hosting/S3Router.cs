@@ -56,12 +56,12 @@ public static class S3Router
                 if (query.Has("versioning")) return Op("PutBucketVersioning", AccessRights.ReadWrite, BucketOperations.PutBucketVersioning);
                 if (query.Has("notification")) return Op("PutBucketNotificationConfiguration", AccessRights.ReadWrite, BucketOperations.PutBucketNotificationConfiguration);
                 if (query.Has("requestPayment")) return Op("PutBucketRequestPayment", AccessRights.ReadWrite, BucketOperations.PutBucketRequestPayment);
-                if (query.All.Count > 0) return Unsupported(method, "?" + query.All[0].Key);
+                if (FirstSubresource(query) is { } bucketSubresource) return Unsupported(method, "?" + bucketSubresource);
                 return Op("CreateBucket", AccessRights.ReadWrite, BucketOperations.CreateBucket);
             case "HEAD":
                 return Op("HeadBucket", AccessRights.Read, BucketOperations.HeadBucket);
             case "DELETE":
-                if (query.All.Count > 0) return Unsupported(method, "?" + query.All[0].Key);
+                if (FirstSubresource(query) is { } deleteSubresource) return Unsupported(method, "?" + deleteSubresource);
                 return Op("DeleteBucket", AccessRights.ReadWrite, BucketOperations.DeleteBucket);
             case "POST":
                 if (query.Has("delete")) return Op("DeleteObjects", AccessRights.Write, BucketOperations.DeleteObjects);
@@ -82,7 +82,7 @@ public static class S3Router
                 if (query.Has("acl")) return Op("GetObjectAcl", AccessRights.Read, c => BucketOperations.GetBucketDefaultConfiguration(c, "objectAcl"));
                 if (query.Has("attributes") || query.Has("torrent") || query.Has("retention") || query.Has("legal-hold"))
                 {
-                    return Unsupported(method, "?" + query.All[0].Key);
+                    return Unsupported(method, "?" + FirstSubresource(query));
                 }
 
                 return Op("GetObject", AccessRights.Read, ObjectOperations.GetObject);
@@ -98,7 +98,7 @@ public static class S3Router
 
                 if (query.Has("tagging")) return Op("PutObjectTagging", AccessRights.Write, ObjectOperations.PutObjectTagging);
                 if (query.Has("acl")) return Op("PutObjectAcl", AccessRights.Write, static _ => Task.CompletedTask);
-                if (query.All.Count > 0 && !query.Has("versionId")) return Unsupported(method, "?" + query.All[0].Key);
+                if (FirstSubresource(query) is { } objectSubresource && objectSubresource != "versionId") return Unsupported(method, "?" + objectSubresource);
                 return hasCopySource
                     ? Op("CopyObject", AccessRights.Write, CopyOperations.CopyObject)
                     : Op("PutObject", AccessRights.Write, ObjectOperations.PutObject);
@@ -109,10 +109,24 @@ public static class S3Router
             case "POST":
                 if (query.Has("uploads")) return Op("CreateMultipartUpload", AccessRights.Write, MultipartOperations.CreateMultipartUpload);
                 if (query.Has("uploadId")) return Op("CompleteMultipartUpload", AccessRights.Write, MultipartOperations.CompleteMultipartUpload);
-                return Unsupported(method, query.All.Count > 0 ? "?" + query.All[0].Key : "POST on an object");
+                return Unsupported(method, FirstSubresource(query) is { } postSubresource ? "?" + postSubresource : "POST on an object");
             default:
                 return Unsupported(method, method);
         }
+    }
+
+    /// <summary>The first query parameter that names a sub-resource (not presigned-URL authentication nor the SDK's x-id).</summary>
+    private static string? FirstSubresource(QueryParameters query)
+    {
+        foreach (var (name, _) in query.All)
+        {
+            if (!name.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase) && name != "x-id")
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private static RoutedOperation Op(string name, AccessRights rights, Func<S3Context, Task> handler) => new(name, rights, handler);
