@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace S3Migrate.Testing;
 
-internal static class LoopbackPort
+public static class LoopbackPort
 {
     /// <summary>
     /// A port nothing listens on at this moment. Another process may still take it before the caller binds it,

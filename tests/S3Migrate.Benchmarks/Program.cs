@@ -1,0 +1,22 @@
+using System.Globalization;
+using S3Migrate.Benchmarks;
+
+// Usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N]
+if (args.Length == 0 || args[0] is "--help" or "-h")
+{
+    Console.WriteLine("usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N]");
+    return args.Length == 0 ? 1 : 0;
+}
+
+var quick = args.Contains("--quick");
+var diskIndex = Array.IndexOf(args, "--disk-gib");
+var diskGib = diskIndex >= 0 && diskIndex + 1 < args.Length ? double.Parse(args[diskIndex + 1], CultureInfo.InvariantCulture) : (quick ? 0.125 : 4);
+switch (args[0])
+{
+    case "locals3":
+        await LocalS3Benchmark.RunAsync(quick, (long)(diskGib * (1L << 30)));
+        return 0;
+    default:
+        Console.Error.WriteLine($"benchmarks: unknown benchmark '{args[0]}'");
+        return 1;
+}
