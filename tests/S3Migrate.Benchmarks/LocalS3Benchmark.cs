@@ -8,9 +8,10 @@ using Amazon.S3.Model;
 namespace S3Migrate.Benchmarks;
 
 /// <summary>
-/// LocalS3 against fauxqs, measured in the same run with the same client: 8 MiB PUT/GET throughput at concurrency
-/// 1/4/16 and 4 KiB PUT/GET rates, then LocalS3's peak memory while holding a multi-GiB data set on disk.
-/// LocalS3 must never be the bottleneck that hides the engine's speed.
+/// LocalS3 against fauxqs, both running at once and measured alternately with the same client (median of three):
+/// 8 MiB PUT/GET throughput at concurrency 1/4/16 and 4 KiB PUT/GET rates, with each server's CPU per operation;
+/// then LocalS3's peak memory while holding a multi-GiB data set on disk. LocalS3 must never be the bottleneck that
+/// hides the engine's speed.
 /// </summary>
 public static class LocalS3Benchmark
 {
@@ -20,81 +21,75 @@ public static class LocalS3Benchmark
     public static async Task RunAsync(bool quick, long diskDataSetBytes)
     {
         AWSConfigs.InitializeCollections = true;
-        var rows = new List<(string Metric, string Unit)>
+        await using (var local = await ServerProcess.StartLocalS3Async(null))
+        await using (var peer = await ServerProcess.StartFauxqsAsync())
         {
-            ("PUT 8 MiB c=1", "MB/s"), ("PUT 8 MiB c=4", "MB/s"), ("PUT 8 MiB c=16", "MB/s"),
-            ("GET 8 MiB c=1", "MB/s"), ("GET 8 MiB c=4", "MB/s"), ("GET 8 MiB c=16", "MB/s"),
-            ("PUT 4 KiB c=1", "ops/s"), ("PUT 4 KiB c=16", "ops/s"), ("GET 4 KiB c=1", "ops/s"), ("GET 4 KiB c=16", "ops/s"),
-        };
-        var results = new Dictionary<string, double[]>();
-        var peaks = new Dictionary<string, long>();
-        foreach (var start in new Func<Task<ServerProcess>>[] { () => ServerProcess.StartLocalS3Async(null), ServerProcess.StartFauxqsAsync })
-        {
-            await using var server = await start();
-            Console.Error.WriteLine($"measuring {server.Name} at {server.ServiceUrl}");
-            results[server.Name] = await MeasureAsync(server, quick);
-            peaks[server.Name] = server.PeakResidentBytes;
-        }
+            var targets = new[] { await Target.CreateAsync(local), await Target.CreateAsync(peer) };
+            var repetitions = quick ? 1 : 3;
+            Console.WriteLine($"| metric | {local.Name} | {peer.Name} | ratio | server CPU ms/op (LocalS3 / peer) |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var row in Rows(quick))
+            {
+                var rates = new[] { new List<double>(), new List<double>() };
+                var cpu = new[] { new List<double>(), new List<double>() };
+                for (var repetition = 0; repetition < repetitions; repetition++)
+                {
+                    for (var i = 0; i < targets.Length; i++)
+                    {
+                        var before = targets[i].Server.CpuTime;
+                        var (rate, operations) = await row.Measure(targets[i], repetition);
+                        cpu[i].Add((targets[i].Server.CpuTime - before).TotalMilliseconds / operations);
+                        rates[i].Add(rate);
+                    }
+                }
 
-        var local = results.Keys.First();
-        var peer = results.Keys.Last();
-        Console.WriteLine($"| metric | {local} | {peer} | ratio |");
-        Console.WriteLine("|---|---|---|---|");
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var (metric, unit) = rows[i];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {row.Name} ({row.Unit}) | {Median(rates[0]):F0} | {Median(rates[1]):F0} | {Median(rates[0]) / Median(rates[1]):F2}× | {Median(cpu[0]):F2} / {Median(cpu[1]):F2} |"));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {metric} ({unit}) | {results[local][i]:F0} | {results[peer][i]:F0} | {results[local][i] / results[peer][i]:F2}× |"));
+                $"| peak RSS (MiB) | {local.PeakResidentBytes / 1048576.0:F0} | {peer.PeakResidentBytes / 1048576.0:F0} | | |"));
+            foreach (var target in targets)
+            {
+                target.Dispose();
+            }
         }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| peak RSS (MiB) | {peaks[local] / 1048576.0:F0} | {peaks[peer] / 1048576.0:F0} | |"));
 
         await MeasureDiskDataSetAsync(diskDataSetBytes);
     }
 
-    private static async Task<double[]> MeasureAsync(ServerProcess server, bool quick)
+    private static List<Row> Rows(bool quick)
     {
-        using var client = Client(server.ServiceUrl);
-        var bucket = "bench-" + Guid.NewGuid().ToString("N")[..12];
-        await client.PutBucketAsync(bucket);
-        var large = new byte[LargeObject];
-        var small = new byte[SmallObject];
-        Random.Shared.NextBytes(large);
-        Random.Shared.NextBytes(small);
-
-        // Warm up both sides (JIT, connection pools).
-        await PutManyAsync(client, bucket, "warm/", large, count: 4, concurrency: 4);
-        await PutManyAsync(client, bucket, "warm-small/", small, count: 200, concurrency: 8);
-
-        var values = new List<double>();
+        var rows = new List<Row>();
         foreach (var concurrency in new[] { 1, 4, 16 })
         {
             var count = quick ? concurrency * 2 : Math.Max(16, concurrency * 4);
-            var seconds = await PutManyAsync(client, bucket, $"large-{concurrency}/", large, count, concurrency);
-            values.Add(count * (double)LargeObject / 1e6 / seconds);
+            rows.Add(new Row($"PUT 8 MiB c={concurrency}", "MB/s", async (t, r) =>
+                (count * (double)LargeObject / 1e6 / await PutManyAsync(t.Client, t.Bucket, $"large-{concurrency}-{r}/", t.Large, count, concurrency), count)));
         }
 
         foreach (var concurrency in new[] { 1, 4, 16 })
         {
             var count = quick ? concurrency * 2 : Math.Max(16, concurrency * 4);
-            var seconds = await GetManyAsync(client, bucket, $"large-{concurrency}/", count, concurrency);
-            values.Add(count * (double)LargeObject / 1e6 / seconds);
+            rows.Add(new Row($"GET 8 MiB c={concurrency}", "MB/s", async (t, r) =>
+                (count * (double)LargeObject / 1e6 / await GetManyAsync(t.Client, t.Bucket, $"large-{concurrency}-{r}/", count, concurrency), count)));
         }
 
         foreach (var concurrency in new[] { 1, 16 })
         {
             var count = quick ? 200 : (concurrency == 1 ? 2000 : 8000);
-            values.Add(count / await PutManyAsync(client, bucket, $"small-{concurrency}/", small, count, concurrency));
+            rows.Add(new Row($"PUT 4 KiB c={concurrency}", "ops/s", async (t, r) =>
+                (count / await PutManyAsync(t.Client, t.Bucket, $"small-{concurrency}-{r}/", t.Small, count, concurrency), count)));
         }
 
         foreach (var concurrency in new[] { 1, 16 })
         {
             var count = quick ? 200 : (concurrency == 1 ? 2000 : 8000);
-            values.Add(count / await GetManyAsync(client, bucket, $"small-{concurrency}/", count, concurrency));
+            rows.Add(new Row($"GET 4 KiB c={concurrency}", "ops/s", async (t, r) =>
+                (count / await GetManyAsync(t.Client, t.Bucket, $"small-{concurrency}-{r}/", count, concurrency), count)));
         }
 
-        return [.. values];
+        return rows;
     }
 
     /// <summary>Fills a disk-backed LocalS3 with <paramref name="bytes"/> of 8 MiB objects and reads them back; prints its peak memory.</summary>
@@ -121,6 +116,12 @@ public static class LocalS3Benchmark
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static AmazonS3Client Client(Uri serviceUrl) =>
@@ -157,5 +158,40 @@ public static class LocalS3Benchmark
             await response.ResponseStream.CopyToAsync(Stream.Null, token);
         });
         return watch.Elapsed.TotalSeconds;
+    }
+
+    private sealed record Row(string Name, string Unit, Func<Target, int, Task<(double Rate, int Operations)>> Measure);
+
+    private sealed class Target(ServerProcess server, AmazonS3Client client, string bucket, byte[] large, byte[] small) : IDisposable
+    {
+        public ServerProcess Server { get; } = server;
+
+        public AmazonS3Client Client { get; } = client;
+
+        public string Bucket { get; } = bucket;
+
+        public byte[] Large { get; } = large;
+
+        public byte[] Small { get; } = small;
+
+        public static async Task<Target> CreateAsync(ServerProcess server)
+        {
+            var client = LocalS3Benchmark.Client(server.ServiceUrl);
+            var bucket = "bench-" + Guid.NewGuid().ToString("N")[..12];
+            await client.PutBucketAsync(bucket);
+            var large = new byte[LargeObject];
+            var small = new byte[SmallObject];
+            Random.Shared.NextBytes(large);
+            Random.Shared.NextBytes(small);
+
+            // Warm up both sides (JIT, connection pools).
+            await PutManyAsync(client, bucket, "warm/", large, count: 8, concurrency: 4);
+            await GetManyAsync(client, bucket, "warm/", count: 8, concurrency: 4);
+            await PutManyAsync(client, bucket, "warm-small/", small, count: 500, concurrency: 8);
+            await GetManyAsync(client, bucket, "warm-small/", count: 500, concurrency: 8);
+            return new Target(server, client, bucket, large, small);
+        }
+
+        public void Dispose() => Client.Dispose();
     }
 }

@@ -16,6 +16,18 @@ public sealed class ServerProcess(string name, Uri serviceUrl, int processId, Fu
 
     public long ResidentBytes => ReadStatus("VmRSS:");
 
+    /// <summary>User plus system CPU time the process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+    }
+
     public static async Task<ServerProcess> StartLocalS3Async(string? dataDirectory)
     {
         var port = LoopbackPort.FindFree();

@@ -19,6 +19,9 @@ namespace S3Migrate.LocalS3.Hosting;
 /// <summary>One running S3 endpoint with its own keys, buckets, test controls and counters.</summary>
 public sealed class LocalS3Endpoint : IAsyncDisposable
 {
+    /// <summary>Per-connection buffering in each direction (Kestrel's defaults are 1 MiB in, 64 KiB out).</summary>
+    private const int TransferBufferSize = 4 * 1024 * 1024;
+
     private WebApplication? _app;
 
     internal LocalS3Endpoint(LocalS3EndpointOptions options, TimeProvider time, ILoggerFactory loggerFactory)
@@ -88,6 +91,10 @@ public sealed class LocalS3Endpoint : IAsyncDisposable
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.Limits.MaxConcurrentUpgradedConnections = null;
 
+            // Multi-MiB bodies: let Kestrel buffer more per connection so large transfers move in big writes.
+            kestrel.Limits.MaxRequestBufferSize = TransferBufferSize;
+            kestrel.Limits.MaxResponseBufferSize = TransferBufferSize;
+
             // Metadata values are opaque bytes to S3: accept and return them unchanged.
             kestrel.RequestHeaderEncodingSelector = static _ => Encoding.Latin1;
             kestrel.ResponseHeaderEncodingSelector = static _ => Encoding.Latin1;
@@ -111,6 +118,15 @@ public sealed class LocalS3Endpoint : IAsyncDisposable
             }
         });
 
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.MaxReadBufferSize = TransferBufferSize;
+            sockets.MaxWriteBufferSize = TransferBufferSize;
+            sockets.NoDelay = true;
+
+            // Requests are short and CPU-light: serving them on the socket's I/O thread saves a thread-pool hop each.
+            sockets.UnsafePreferInlineScheduling = true;
+        });
         var app = builder.Build();
         var handler = new S3RequestHandler(this, LoggerFactory.CreateLogger<S3RequestHandler>());
         app.Run(handler.HandleAsync);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +18,8 @@ namespace S3Migrate.LocalS3.Hosting;
 /// </summary>
 public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger logger)
 {
+    private static long _requestCounter = Random.Shared.NextInt64(1L << 40, 1L << 56);
+
     /// <summary>Operations answered whatever region the request was signed for, as S3 does.</summary>
     private static readonly HashSet<string> RegionAgnostic = new(StringComparer.Ordinal) { "GetBucketLocation", "CreateBucket", "ListBuckets" };
 
@@ -32,7 +33,7 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
 
     public async Task HandleAsync(HttpContext http)
     {
-        var requestId = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
+        var requestId = NextRequestId();
         SetCommonHeaders(http.Response, requestId);
         var operation = "Unknown";
         string? bucket = null, key = null;
@@ -146,6 +147,9 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
         }
     }
 
+    /// <summary>Request ids only need to be unique and opaque: a process-wide counter behind a random start.</summary>
+    private static string NextRequestId() => Interlocked.Increment(ref _requestCounter).ToString("X16", CultureInfo.InvariantCulture);
+
     private void Authorize(S3Context context, RoutedOperation routed)
     {
         if (!context.Auth.Key.Allows(routed.Name == "ListBuckets" ? null : context.BucketName, routed.Rights) &&
@@ -238,7 +242,9 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
     private static void SetCommonHeaders(HttpResponse response, string requestId)
     {
         response.Headers["x-amz-request-id"] = requestId;
-        response.Headers["x-amz-id-2"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        Span<byte> hostId = stackalloc byte[24];
+        Random.Shared.NextBytes(hostId);
+        response.Headers["x-amz-id-2"] = Convert.ToBase64String(hostId);
         response.Headers.Server = "AmazonS3";
     }
 
