@@ -198,6 +198,10 @@ public static class MultipartOperations
 
         var etag = MultipartETag(parts.Select(static p => p.ETag));
         var checksum = await ObjectChecksumAsync(context, upload, parts);
+        if (checksum is not null && context.Header(checksum.Algorithm.HeaderName()) is { } stated && stated != checksum.Value)
+        {
+            throw S3Errors.BadDigest($"The {checksum.Algorithm.Name()} you specified for the object did not match the calculated checksum.");
+        }
         var version = context.Store.CompleteUpload(bucket, upload, parts, (versionId, sequence) => new ObjectVersion
         {
             Key = key,
