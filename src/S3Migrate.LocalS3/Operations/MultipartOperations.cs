@@ -147,7 +147,7 @@ public static class MultipartOperations
         var key = context.ObjectKey;
         var upload = bucket.GetUpload(key, context.Query.Get("uploadId")!);
         var condition = Conditions.WriteCondition(context);
-        var document = S3Xml.Parse(await context.ReadDocumentAsync());
+        var document = S3Xml.Parse(await context.ReadDocumentAsync(checksumHeadersDescribeBody: false));
         var requested = document.Children("Part").Select(ParseRequestedPart).ToList();
         if (requested.Count == 0)
         {

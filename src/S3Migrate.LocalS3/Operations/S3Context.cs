@@ -62,8 +62,11 @@ public sealed class S3Context
     public ValueTask<PayloadResult> ReadBodyAsync(IPayloadSink sink) =>
         PayloadDecoder.Create(Request, Auth, Body).CopyToAsync(sink, Aborted);
 
-    /// <summary>Reads a small request document (XML) whole, checking Content-MD5 when present.</summary>
-    public async Task<byte[]> ReadDocumentAsync()
+    /// <summary>
+    /// Reads a small request document (XML) whole, checking Content-MD5 and any x-amz-checksum-* header against it —
+    /// except for CompleteMultipartUpload, where those headers describe the object being completed, not the body.
+    /// </summary>
+    public async Task<byte[]> ReadDocumentAsync(bool checksumHeadersDescribeBody = true)
     {
         var sink = new DocumentSink();
         var decoder = PayloadDecoder.Create(Request, Auth, Body);
@@ -75,7 +78,7 @@ public sealed class S3Context
             throw S3Errors.BadDigest();
         }
 
-        if (ChecksumRequest.FromRequest(this) is { } checksum)
+        if (checksumHeadersDescribeBody && ChecksumRequest.FromRequest(this) is { } checksum)
         {
             checksum.Verify(Checksums.ChecksumHasher.Compute(checksum.Algorithm, body), payload);
         }

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migrate.Transfer.Checksums;
+using S3Migrate.Transfer.Endpoints;
 
 namespace S3Migrate.Transfer.Copy;
 
@@ -82,7 +83,8 @@ public static class DestinationRequests
         headers.CacheControl = source.CacheControl;
         if (source.Expires is { Length: > 0 } expires)
         {
-            headers["Expires"] = expires;
+            // Set through a stand-in header: the SDK would sign an Expires header and then not send it.
+            headers[ExpiresHeaderHandler.StandInHeader] = expires;
         }
     }
 

@@ -57,6 +57,7 @@ public sealed partial class ObjectCopier
         using var timeout = new CancellationTokenSource(_options.ObjectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var context = new CopyContext(request, progress);
+        using var keys = ObjectKeyScope.Enter((request.SourceBucket, request.SourceKey), (request.DestinationBucket, request.DestinationKey));
         CopyResult result;
         try
         {

@@ -50,7 +50,7 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
             };
         }
 
-        return new HttpClient(handler) { Timeout = clientConfig.Timeout ?? TimeSpan.FromMinutes(10) };
+        return new HttpClient(new ExpiresHeaderHandler(new LeadingSlashKeyHandler(handler))) { Timeout = clientConfig.Timeout ?? TimeSpan.FromMinutes(10) };
     }
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
