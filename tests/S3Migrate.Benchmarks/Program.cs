@@ -16,6 +16,8 @@ switch (args[0])
     case "locals3":
         await LocalS3Benchmark.RunAsync(quick, (long)(diskGib * (1L << 30)));
         return 0;
+    case "diff":
+        return await DiffBenchmark.RunAsync() ? 0 : 1;
     default:
         Console.Error.WriteLine($"benchmarks: unknown benchmark '{args[0]}'");
         return 1;

@@ -47,15 +47,20 @@ public sealed class LocalS3Server : IAsyncDisposable
         var server = new LocalS3Server(options.Endpoints.Select(e => new LocalS3Endpoint(e, time, loggerFactory)), certificate);
         try
         {
-            foreach (var endpoint in server.Endpoints)
+            // Started off the caller's synchronization context (a test framework's, say), so that no server loop is
+            // ever scheduled onto it.
+            await Task.Run(async () =>
             {
-                await endpoint.StartAsync(certificate?.Server, cancellationToken);
-            }
+                foreach (var endpoint in server.Endpoints)
+                {
+                    await endpoint.StartAsync(certificate?.Server, cancellationToken);
+                }
 
-            if (options.AdminAddress is { } admin)
-            {
-                server._admin = await AdminApi.StartAsync(server, admin, cancellationToken);
-            }
+                if (options.AdminAddress is { } admin)
+                {
+                    server._admin = await AdminApi.StartAsync(server, admin, cancellationToken);
+                }
+            }, cancellationToken);
         }
         catch
         {

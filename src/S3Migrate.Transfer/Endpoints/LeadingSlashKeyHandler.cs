@@ -15,13 +15,13 @@ public sealed class LeadingSlashKeyHandler(HttpMessageHandler inner) : Delegatin
             var decoded = Uri.UnescapeDataString(uri.AbsolutePath);
             foreach (var (bucket, key) in ObjectKeyScope.Objects)
             {
-                var trimmed = key.TrimStart('/');
+                // The SDK drops one leading '/' of a key; accept a fully trimmed form as well.
                 string? path = null;
-                if (decoded == "/" + bucket + "/" + trimmed)
+                if (Matches(decoded, "/" + bucket + "/", key))
                 {
                     path = "/" + bucket + "/" + Encode(key);
                 }
-                else if (decoded == "/" + trimmed)
+                else if (Matches(decoded, "/", key))
                 {
                     path = "/" + Encode(key);
                 }
@@ -36,6 +36,11 @@ public sealed class LeadingSlashKeyHandler(HttpMessageHandler inner) : Delegatin
 
         return base.SendAsync(request, cancellationToken);
     }
+
+    private static bool Matches(string decodedPath, string prefix, string key) =>
+        decodedPath.Length > prefix.Length && decodedPath.StartsWith(prefix, StringComparison.Ordinal) &&
+        (decodedPath.AsSpan(prefix.Length).SequenceEqual(key.AsSpan(1)) ||
+         decodedPath.AsSpan(prefix.Length).SequenceEqual(key.AsSpan().TrimStart('/')));
 
     /// <summary>Percent-encodes every byte but unreserved characters and '/', as SigV4's canonical form does.</summary>
     private static string Encode(string key)

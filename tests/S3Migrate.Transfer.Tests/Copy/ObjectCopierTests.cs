@@ -43,6 +43,7 @@ public sealed class ObjectCopierTests : IAsyncLifetime
     [InlineData("ünïcødé/文件 名.txt")]
     [InlineData("with space and+plus%percent")]
     [InlineData("/leading-slash")]
+    [InlineData("//two-leading-slashes")]
     [InlineData("double//slash///end")]
     [InlineData("folder-marker/")]
     [InlineData("😀/emoji\uE000private")]
