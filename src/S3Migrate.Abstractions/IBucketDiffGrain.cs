@@ -1,0 +1,14 @@
+namespace S3Migrate.Abstractions;
+
+/// <summary>Lists source and destination of one route (or key range) in key order and publishes the jobs.</summary>
+[Alias("s3m.IBucketDiffGrain")]
+public interface IBucketDiffGrain : IGrainWithStringKey
+{
+    /// <summary>Starts (or resumes from its checkpoint) in the background and returns at once.</summary>
+    [Alias("start")]
+    Task StartAsync(DiffAssignment assignment);
+
+    [AlwaysInterleave]
+    [Alias("cancel")]
+    Task CancelAsync();
+}

@@ -1,0 +1,14 @@
+namespace S3Migrate.Abstractions;
+
+/// <summary>The names shared by producers and consumers of the job streams.</summary>
+public static class StreamNames
+{
+    /// <summary>The stream provider's name (memory streams embedded, SQS in the cluster).</summary>
+    public const string Provider = "jobs";
+
+    /// <summary>Namespace of per-object jobs; the stream key is the destination "bucket/key".</summary>
+    public const string ObjectJobs = "object-jobs";
+
+    /// <summary>Namespace of small-object batches; the stream key is the batch id.</summary>
+    public const string Batches = "job-batches";
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+using S3Migrate.Abstractions;
+using S3Migrate.Grains.Jobs;
+
+namespace S3Migrate.Grains.Grains;
+
+/// <summary>
+/// One destination object, activated by its jobs. The copy runs in the background (off the grain's turns, on the
+/// silo's scheduler) so the grain keeps answering; the same job arriving twice is absorbed; a newer job waits for the
+/// running one. The job's message is acknowledged only once the object reached a terminal state.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.ObjectJobs)]
+[GrainType("s3m.objectjob")]
+public sealed partial class MigrationJobGrain(
+    ObjectJobRunner runner, IJobAcknowledgement acknowledgement, ILogger<MigrationJobGrain> logger) : Grain, IMigrationJobGrain, IDisposable
+{
+    /// <summary>Keeps the activation alive while a copy runs (background work alone does not).</summary>
+    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Delivery? _current;
+    private Delivery? _next;
+    private Task? _worker;
+    private IGrainTimer? _keepAlive;
+    private ObjectStatus _status = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _status = new ObjectStatus(this.GetPrimaryKeyString(), ObjectState.Idle, null, null);
+        var stream = this.GetStreamProvider(StreamNames.Provider)
+            .GetStream<ObjectJob>(StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync(OnJobAsync);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _keepAlive?.Dispose();
+        await _stopping.CancelAsync();
+        if (_worker is not null)
+        {
+            await Task.WhenAny(_worker, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    public Task<ObjectStatus> GetStatusAsync()
+    {
+        var status = _status;
+        return Task.FromResult(status);
+    }
+
+    public async Task CancelAsync() => await _stopping.CancelAsync();
+
+    private Task OnJobAsync(ObjectJob job, StreamSequenceToken? token)
+    {
+        var stream = StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString());
+        var delivery = new Delivery(job, stream, token);
+        if (_current is not null)
+        {
+            if (SameJob(_current.Job, job) || IsOlder(job, _current.Job) || (_next is not null && SameJob(_next.Job, job)))
+            {
+                // A duplicate (redelivery, re-diff, repeated event): the running copy covers it.
+                LogDuplicate(logger, job.MigrationId, job.DestinationId);
+                return acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+            }
+
+            var superseded = _next;
+            _next = delivery;
+            return superseded is null ? Task.CompletedTask : acknowledgement.AcknowledgeAsync(superseded.Stream, superseded.Token, CancellationToken.None);
+        }
+
+        Start(delivery);
+        return Task.CompletedTask;
+    }
+
+    private void Start(Delivery delivery)
+    {
+        _current = delivery;
+        _status = _status with { State = ObjectState.Running, Job = delivery.Job, Reason = null, Attempts = _status.Attempts + 1 };
+        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
+        {
+            DueTime = KeepAlivePeriod,
+            Period = KeepAlivePeriod,
+            KeepAlive = true,
+            Interleave = true,
+        });
+        _worker = RunAsync(delivery);
+    }
+
+    private async Task RunAsync(Delivery delivery)
+    {
+        // Return to the caller first; the copy then runs on the thread pool, its continuations back on the grain.
+        await Task.Yield();
+        var token = _stopping.Token;
+        ObjectOutcome outcome;
+        try
+        {
+            outcome = await Task.Run(() => runner.RunAsync(delivery.Job, token), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(logger, delivery.Job.MigrationId, delivery.Job.DestinationId, e);
+            outcome = new ObjectOutcome(delivery.Job, ObjectOutcomeKind.Interrupted, e.Message);
+        }
+
+        _status = _status with
+        {
+            State = outcome.Kind switch
+            {
+                ObjectOutcomeKind.Verified => ObjectState.Verified,
+                ObjectOutcomeKind.Failed => ObjectState.Failed,
+                ObjectOutcomeKind.Deleted => ObjectState.Deleted,
+                ObjectOutcomeKind.Skipped => ObjectState.Skipped,
+                _ => ObjectState.Idle,
+            },
+            Reason = outcome.Reason,
+            Size = outcome.Size,
+            BytesDone = outcome.Size,
+        };
+
+        // Interrupted work keeps its message: it comes back (to this or another silo) and resumes.
+        if (outcome.Kind != ObjectOutcomeKind.Interrupted || outcome.Reason == "cancelled")
+        {
+            await acknowledgement.AcknowledgeAsync(delivery.Stream, delivery.Token, CancellationToken.None);
+        }
+
+        _current = null;
+        if (_next is { } next && !token.IsCancellationRequested)
+        {
+            _next = null;
+            Start(next);
+            return;
+        }
+
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+        DelayDeactivation(TimeSpan.FromSeconds(30));
+    }
+
+    private static bool SameJob(ObjectJob a, ObjectJob b) =>
+        a.Kind == b.Kind && a.SourceBucket == b.SourceBucket && a.SourceKey == b.SourceKey && a.ExpectedETag == b.ExpectedETag &&
+        a.SourceVersionId == b.SourceVersionId && a.MigrationId == b.MigrationId;
+
+    /// <summary>Events carry S3's per-key sequencer: an older event never undoes a newer one.</summary>
+    private static bool IsOlder(ObjectJob candidate, ObjectJob running) =>
+        candidate.Sequencer is { } a && running.Sequencer is { } b && Sequencers.Compare(a, b) < 0;
+
+    private sealed record Delivery(ObjectJob Job, StreamId Stream, StreamSequenceToken? Token);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Migration {MigrationId}: {DestinationId} is already being copied; duplicate job absorbed")]
+    private static partial void LogDuplicate(ILogger logger, string migrationId, string destinationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Migration {MigrationId}: {DestinationId}: unexpected error")]
+    private static partial void LogUnexpected(ILogger logger, string migrationId, string destinationId, Exception exception);
+}

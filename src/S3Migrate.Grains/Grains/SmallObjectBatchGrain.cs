@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+using S3Migrate.Abstractions;
+using S3Migrate.Grains.Jobs;
+
+namespace S3Migrate.Grains.Grains;
+
+/// <summary>
+/// Receives one batch of small objects (key: batch id) and hands it to the local stateless worker in the background;
+/// the batch's message is acknowledged when every object in it reached a terminal state.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.Batches)]
+[GrainType("s3m.batch")]
+public sealed partial class SmallObjectBatchGrain(IJobAcknowledgement acknowledgement, ILogger<SmallObjectBatchGrain> logger) : Grain, IGrainWithStringKey, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _worker;
+    private IGrainTimer? _keepAlive;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stream = this.GetStreamProvider(StreamNames.Provider).GetStream<JobBatch>(StreamId.Create(StreamNames.Batches, this.GetPrimaryKeyString()));
+        await stream.SubscribeAsync(OnBatchAsync);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _keepAlive?.Dispose();
+        await _stopping.CancelAsync();
+        if (_worker is not null)
+        {
+            await Task.WhenAny(_worker, Task.Delay(Timeout.Infinite, cancellationToken));
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private Task OnBatchAsync(JobBatch batch, StreamSequenceToken? token)
+    {
+        if (_worker is { IsCompleted: false })
+        {
+            // The same batch again while it runs (a redelivery): the running copy covers it.
+            return Task.CompletedTask;
+        }
+
+        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
+        {
+            DueTime = TimeSpan.FromMinutes(1),
+            Period = TimeSpan.FromMinutes(1),
+            KeepAlive = true,
+            Interleave = true,
+        });
+        _worker = RunAsync(batch, StreamId.Create(StreamNames.Batches, this.GetPrimaryKeyString()), token);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(JobBatch batch, StreamId stream, StreamSequenceToken? token)
+    {
+        await Task.Yield();
+        try
+        {
+            var outcomes = await GrainFactory.GetGrain<ISmallObjectWorker>(0).CopyAsync(batch, _stopping.Token);
+            if (outcomes.All(static o => o.Kind != ObjectOutcomeKind.Interrupted || o.Reason == "cancelled"))
+            {
+                await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
+        {
+            LogInterrupted(logger, batch.BatchId, e.Message);
+        }
+
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+        DeactivateOnIdle();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} interrupted ({Reason}); its message will come back")]
+    private static partial void LogInterrupted(ILogger logger, string batchId, string reason);
+}

@@ -1,0 +1,104 @@
+using Amazon.S3.Model;
+using Microsoft.Extensions.Logging;
+using S3Migrate.Abstractions;
+using S3Migrate.Grains.Endpoints;
+using S3Migrate.Grains.Options;
+using S3Migrate.Grains.Progress;
+using S3Migrate.Grains.Scheduling;
+using S3Migrate.Transfer.Copy;
+using S3Migrate.Transfer.Retry;
+
+namespace S3Migrate.Grains.Jobs;
+
+/// <summary>
+/// Runs one object's job on this silo: waits for an object slot on the scheduler, copies (or deletes) with the engine,
+/// and records the outcome for the silo's progress report. Used by job grains and the small-object worker alike.
+/// </summary>
+public sealed partial class ObjectJobRunner(
+    EndpointRegistry endpoints, TransferScheduler scheduler, ProgressAggregator progress, MigrationSpecCache specs,
+    MigrationEngineOptions options, TimeProvider time, ILogger<ObjectJobRunner> logger)
+{
+    public async Task<ObjectOutcome> RunAsync(ObjectJob job, CancellationToken cancellationToken)
+    {
+        using var activity = progress.Activity(job.MigrationId);
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, progress.Cancellation(job.MigrationId));
+        ObjectOutcome outcome;
+        try
+        {
+            var spec = await specs.GetAsync(job.MigrationId);
+            using var slot = await scheduler.AcquireObjectAsync(cancelled.Token);
+            outcome = job.Kind == JobKind.Delete
+                ? await DeleteAsync(job, spec, cancelled.Token)
+                : await CopyAsync(job, spec, cancelled.Token);
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            outcome = new ObjectOutcome(job, ObjectOutcomeKind.Interrupted, "cancelled");
+        }
+        catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidOperationException)
+        {
+            outcome = new ObjectOutcome(job, ObjectOutcomeKind.Failed, e.Message);
+        }
+
+        progress.Record(outcome, time.GetUtcNow());
+        if (outcome.Kind != ObjectOutcomeKind.Interrupted || progress.Cancellation(job.MigrationId).IsCancellationRequested)
+        {
+            progress.Release(job.MigrationId, job.DestinationId);
+        }
+
+        return outcome;
+    }
+
+    private async Task<ObjectOutcome> CopyAsync(ObjectJob job, MigrationSpec spec, CancellationToken cancellationToken)
+    {
+        var copier = endpoints.Copier(spec.SourceEndpoint, spec.DestinationEndpoint);
+        var request = new CopyRequest(job.SourceBucket, job.SourceKey, job.DestinationBucket, job.DestinationKey)
+        {
+            SourceVersionId = job.SourceVersionId,
+            ExpectedETag = job.ExpectedETag,
+            ExpectedSize = job.ExpectedSize >= 0 ? job.ExpectedSize : null,
+            Options = spec.Options.ToCopyOptions(),
+        };
+        var large = job.ExpectedSize < 0 || job.ExpectedSize > options.ResumableThreshold;
+        using var tracked = large ? scheduler.Track(job.MigrationId, job.DestinationId, Math.Max(0, job.ExpectedSize)) : null;
+        var result = await copier.CopyAsync(request, tracked, cancellationToken);
+        var kind = result.Outcome switch
+        {
+            CopyOutcome.Verified => ObjectOutcomeKind.Verified,
+            CopyOutcome.Failed => ObjectOutcomeKind.Failed,
+            _ => ObjectOutcomeKind.Interrupted,
+        };
+        if (kind == ObjectOutcomeKind.Failed)
+        {
+            LogFailed(logger, job.MigrationId, job.SourceBucket, job.SourceKey, result.Reason ?? string.Empty);
+        }
+
+        return new ObjectOutcome(job, kind, result.Reason)
+        {
+            Size = result.Size,
+            BytesTransferred = result.BytesTransferred,
+            PartsReused = result.PartsReused,
+            SourceChanged = result.SourceChanged,
+        };
+    }
+
+    private async Task<ObjectOutcome> DeleteAsync(ObjectJob job, MigrationSpec spec, CancellationToken cancellationToken)
+    {
+        var destination = endpoints.Get(spec.DestinationEndpoint);
+        var copier = endpoints.Copier(spec.SourceEndpoint, spec.DestinationEndpoint);
+        using var keys = Transfer.Endpoints.ObjectKeyScope.Enter((job.DestinationBucket, job.DestinationKey));
+        try
+        {
+            await copier.Retries.ExecuteAsync("DeleteObject", destination, token => destination.Client.DeleteObjectAsync(
+                new DeleteObjectRequest { BucketName = job.DestinationBucket, Key = job.DestinationKey }, token), cancellationToken);
+            return new ObjectOutcome(job, ObjectOutcomeKind.Deleted, null);
+        }
+        catch (PermanentTransferException e)
+        {
+            return new ObjectOutcome(job, ObjectOutcomeKind.Failed, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId}: s3://{Bucket}/{Key} failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string migrationId, string bucket, string key, string reason);
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using S3Migrate.Grains.Options;
+using S3Migrate.Transfer.Copy;
+
+namespace S3Migrate.Grains.Scheduling;
+
+/// <summary>
+/// The silo's one scheduler for transfers: at most MaxParallelFile objects at once, part buffers within the memory
+/// budget (the engine asks it for every part), objects served first come first served so that none starves.
+/// Intake asks <see cref="HasRoom"/> before pulling more work.
+/// </summary>
+public sealed class TransferScheduler : ITransferThrottle, IDisposable
+{
+    private readonly SemaphoreSlim _objects;
+    private readonly MemoryBudgetThrottle _memory;
+    private readonly ConcurrentDictionary<string, TrackedObject> _inFlight = new(StringComparer.Ordinal);
+    private int _waiting;
+
+    public TransferScheduler(MigrationEngineOptions options)
+    {
+        MaxObjects = options.MaxParallelFile;
+        _objects = new SemaphoreSlim(options.MaxParallelFile, options.MaxParallelFile);
+        _memory = new MemoryBudgetThrottle(options.MemoryBudgetBytes);
+    }
+
+    public int MaxObjects { get; }
+
+    public int ObjectsRunning => MaxObjects - _objects.CurrentCount;
+
+    /// <summary>Objects waiting for a slot.</summary>
+    public int ObjectsWaiting => Volatile.Read(ref _waiting);
+
+    public long BytesBuffered => _memory.HeldBytes;
+
+    /// <summary>True when another object would start without waiting: intake may take more work.</summary>
+    public bool HasRoom => _objects.CurrentCount > 0 && ObjectsWaiting == 0;
+
+    public int FreeObjectSlots => Math.Max(0, _objects.CurrentCount - ObjectsWaiting);
+
+    /// <summary>Large objects copying now, with their progress (for progress bars).</summary>
+    public IEnumerable<TrackedObject> InFlight => _inFlight.Values;
+
+    /// <summary>Waits for an object slot; dispose the lease when the object is done.</summary>
+    public async Task<IDisposable> AcquireObjectAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _objects.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        return new ObjectLease(_objects);
+    }
+
+    public ValueTask<IDisposable> AcquireAsync(long bytes, CancellationToken cancellationToken) => _memory.AcquireAsync(bytes, cancellationToken);
+
+    /// <summary>Registers a large object for progress reporting until the returned handle is disposed.</summary>
+    public TrackedObject Track(string migrationId, string destinationId, long size)
+    {
+        var entry = new TrackedObject(this, migrationId, destinationId, size);
+        _inFlight[migrationId + "\n" + destinationId] = entry;
+        return entry;
+    }
+
+    public void Dispose() => _objects.Dispose();
+
+    private void Untrack(TrackedObject entry) => _inFlight.TryRemove(entry.MigrationId + "\n" + entry.DestinationId, out _);
+
+    private sealed class ObjectLease(SemaphoreSlim objects) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                objects.Release();
+            }
+        }
+    }
+
+    /// <summary>A large object being copied, and how far it is; also the copier's progress sink.</summary>
+    public sealed class TrackedObject(TransferScheduler owner, string migrationId, string destinationId, long size) : ICopyProgress, IDisposable
+    {
+        private long _bytes;
+
+        public string MigrationId { get; } = migrationId;
+
+        public string DestinationId { get; } = destinationId;
+
+        public long Size { get; private set; } = size;
+
+        public long BytesDone => Interlocked.Read(ref _bytes);
+
+        public void Started(long size, int partCount) => Size = size;
+
+        public void BytesTransferred(long count) => Interlocked.Add(ref _bytes, count);
+
+        public void PartCompleted(int partNumber, long size, bool reused)
+        {
+            if (reused)
+            {
+                Interlocked.Add(ref _bytes, size);
+            }
+        }
+
+        public void Dispose() => owner.Untrack(this);
+    }
+}
