@@ -32,4 +32,8 @@ public sealed record ObjectOutcome(
 
     [Id(6)]
     public bool SourceChanged { get; init; }
+
+    /// <summary>Parts (or single-part objects) actually uploaded.</summary>
+    [Id(7)]
+    public int PartsUploaded { get; init; }
 }

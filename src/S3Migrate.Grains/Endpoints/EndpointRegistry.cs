@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using S3Migrate.Grains.Diagnostics;
 using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Scheduling;
 using S3Migrate.Transfer.Copy;
@@ -22,11 +23,13 @@ public sealed class EndpointRegistry : IDisposable
     private readonly IUploadStateStore _uploads;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
+    private readonly TransferMetrics? _metrics;
 
     public EndpointRegistry(
         IEnumerable<S3EndpointOptions> endpoints, MigrationEngineOptions engine, TransferScheduler scheduler, IUploadStateStore uploads,
-        ILoggerFactory loggers, TimeProvider time)
+        ILoggerFactory loggers, TimeProvider time, TransferMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = endpoints.ToDictionary(static e => e.Name, StringComparer.Ordinal);
         _engine = engine;
         _scheduler = scheduler;
@@ -52,8 +55,17 @@ public sealed class EndpointRegistry : IDisposable
     }
 
     public ObjectCopier Copier(string source, string destination) =>
-        _copiers.GetOrAdd((source, destination), key => new ObjectCopier(
-            Get(key.Item1), Get(key.Item2), _engine.ToTransferOptions(), _uploads, _scheduler, _loggers.CreateLogger<ObjectCopier>(), _time));
+        _copiers.GetOrAdd((source, destination), key =>
+        {
+            var copier = new ObjectCopier(
+                Get(key.Item1), Get(key.Item2), _engine.ToTransferOptions(), _uploads, _scheduler, _loggers.CreateLogger<ObjectCopier>(), _time);
+            if (_metrics is { } metrics)
+            {
+                copier.Retries.Retrying += (operation, kind) => metrics.Retried(operation, kind.ToString());
+            }
+
+            return copier;
+        });
 
     public void Dispose()
     {

@@ -249,7 +249,6 @@ public sealed partial class MigrationGrain(
             S.FinishedAt = time.GetUtcNow();
             _dirty = true;
             LogFinished(logger, Id, S.State, S.Counters.ObjectsDone, S.Counters.ObjectsFailed);
-            _ = this.AsReference<IMigrationGrain>();
             ScheduleResync();
             return S.State;
         }

@@ -1,6 +1,7 @@
 using Amazon.S3.Model;
 using Microsoft.Extensions.Logging;
 using S3Migrate.Abstractions;
+using S3Migrate.Grains.Diagnostics;
 using S3Migrate.Grains.Endpoints;
 using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Progress;
@@ -16,7 +17,7 @@ namespace S3Migrate.Grains.Jobs;
 /// </summary>
 public sealed partial class ObjectJobRunner(
     EndpointRegistry endpoints, TransferScheduler scheduler, ProgressAggregator progress, MigrationSpecCache specs,
-    MigrationEngineOptions options, TimeProvider time, ILogger<ObjectJobRunner> logger)
+    MigrationEngineOptions options, TransferMetrics metrics, TimeProvider time, ILogger<ObjectJobRunner> logger)
 {
     public async Task<ObjectOutcome> RunAsync(ObjectJob job, CancellationToken cancellationToken)
     {
@@ -41,6 +42,7 @@ public sealed partial class ObjectJobRunner(
         }
 
         progress.Record(outcome, time.GetUtcNow());
+        metrics.Record(outcome);
         if (outcome.Kind != ObjectOutcomeKind.Interrupted || progress.Cancellation(job.MigrationId).IsCancellationRequested)
         {
             progress.Release(job.MigrationId, job.DestinationId);
@@ -78,6 +80,7 @@ public sealed partial class ObjectJobRunner(
             Size = result.Size,
             BytesTransferred = result.BytesTransferred,
             PartsReused = result.PartsReused,
+            PartsUploaded = result.PartsUploaded,
             SourceChanged = result.SourceChanged,
         };
     }

@@ -15,6 +15,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     private readonly MemoryBudgetThrottle _memory;
     private readonly ConcurrentDictionary<string, TrackedObject> _inFlight = new(StringComparer.Ordinal);
     private int _waiting;
+    private volatile bool _draining;
 
     public TransferScheduler(MigrationEngineOptions options)
     {
@@ -33,7 +34,10 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     public long BytesBuffered => _memory.HeldBytes;
 
     /// <summary>True when another object would start without waiting: intake may take more work.</summary>
-    public bool HasRoom => _objects.CurrentCount > 0 && ObjectsWaiting == 0;
+    public bool HasRoom => !_draining && _objects.CurrentCount > 0 && ObjectsWaiting == 0;
+
+    /// <summary>True once shutdown began: no object or part starts any more.</summary>
+    public bool Draining => _draining;
 
     public int FreeObjectSlots => Math.Max(0, _objects.CurrentCount - ObjectsWaiting);
 
@@ -46,6 +50,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
         Interlocked.Increment(ref _waiting);
         try
         {
+            await WhileDrainingAsync(cancellationToken);
             await _objects.WaitAsync(cancellationToken);
         }
         finally
@@ -56,7 +61,26 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
         return new ObjectLease(_objects);
     }
 
-    public ValueTask<IDisposable> AcquireAsync(long bytes, CancellationToken cancellationToken) => _memory.AcquireAsync(bytes, cancellationToken);
+    public async ValueTask<IDisposable> AcquireAsync(long bytes, CancellationToken cancellationToken)
+    {
+        await WhileDrainingAsync(cancellationToken);
+        return await _memory.AcquireAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Shutdown: nothing new starts (objects and parts wait until they are cancelled), and this returns when the parts
+    /// in flight have finished and given their buffers back, or after <paramref name="timeout"/>. What was interrupted
+    /// resumes from the destination's part list.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        _draining = true;
+        var started = time.GetTimestamp();
+        while (BytesBuffered > 0 && time.GetElapsedTime(started) < timeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+        }
+    }
 
     /// <summary>Registers a large object for progress reporting until the returned handle is disposed.</summary>
     public TrackedObject Track(string migrationId, string destinationId, long size)
@@ -67,6 +91,9 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     }
 
     public void Dispose() => _objects.Dispose();
+
+    private Task WhileDrainingAsync(CancellationToken cancellationToken) =>
+        _draining ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
 
     private void Untrack(TrackedObject entry) => _inFlight.TryRemove(entry.MigrationId + "\n" + entry.DestinationId, out _);
 

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using S3Migrate.Cli.Console;
+
+namespace S3Migrate.Cli.Commands;
+
+/// <summary>How the console reaches a running silo: its gateway (host:port) and the cluster's ids.</summary>
+internal sealed class ClusterConnection
+{
+    public Option<string> Gateway { get; } = new("--gateway")
+    {
+        Description = "A silo gateway, host:port (default 127.0.0.1:30000, the silo's default)",
+        DefaultValueFactory = _ => "127.0.0.1:30000",
+    };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id") { Description = "The cluster id (default s3migrate)", DefaultValueFactory = _ => "s3migrate" };
+
+    public Option<string> ServiceId { get; } = new("--service-id") { Description = "The service id (default s3migrate)", DefaultValueFactory = _ => "s3migrate" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Gateway);
+        command.Options.Add(ClusterId);
+        command.Options.Add(ServiceId);
+    }
+
+    /// <summary>A connected client host; dispose it when done.</summary>
+    public async Task<IHost> ConnectAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var gateway = result.GetValue(Gateway)!;
+        var endpoint = ParseEndpoint(gateway);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(endpoint);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = result.GetValue(ClusterId)!;
+                o.ServiceId = result.GetValue(ServiceId)!;
+            });
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+            return host;
+        }
+        catch (Exception e) when (e is OrleansException or SiloUnavailableException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            host.Dispose();
+            throw new UsageException($"cannot reach a silo gateway at {gateway}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    public static IGrainFactory Grains(IHost host) => host.Services.GetRequiredService<IClusterClient>();
+
+    private static IPEndPoint ParseEndpoint(string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out var port) || port is < 1 or > 65535)
+        {
+            throw new UsageException($"--gateway '{text}' must be host:port");
+        }
+
+        var host = text[..colon];
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        try
+        {
+            return new IPEndPoint(Dns.GetHostAddresses(host).First(), port);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            throw new UsageException($"--gateway '{text}': host '{host}' does not resolve", e);
+        }
+    }
+}
