@@ -20,9 +20,8 @@ Help.Install(root);
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    // One line for what is wrong, one pointing at the help.
-    Console.Error.WriteLine("s3migrate: " + parsed.Errors[0].Message);
-    Console.Error.WriteLine($"Run '{string.Join(' ', ["s3migrate", .. CommandPath(parsed)])} --help' for usage.");
+    // One line: what is wrong, and where the help is.
+    Console.Error.WriteLine($"s3migrate: {parsed.Errors[0].Message.TrimEnd('.')} (see '{string.Join(' ', ["s3migrate", .. CommandPath(parsed)])} --help')");
     return ExitCodes.CouldNotRun;
 }
 

@@ -177,7 +177,7 @@ public sealed partial class MigrationGrain(
         }
 
         _inFlight[report.Silo] = report.InFlight;
-        _samples.Enqueue((time.GetTimestamp(), S.Counters.BytesTransferred));
+        _samples.Enqueue((time.GetTimestamp(), BytesMoved()));
         _dirty = true;
         return Task.FromResult(CheckCompletion());
     }
@@ -342,8 +342,11 @@ public sealed partial class MigrationGrain(
 
         var first = _samples.Peek();
         var seconds = time.GetElapsedTime(first.At).TotalSeconds;
-        return seconds <= 0 ? 0 : (S.Counters.BytesTransferred - first.Bytes) / seconds;
+        return seconds <= 0 ? 0 : Math.Max(0, BytesMoved() - first.Bytes) / seconds;
     }
+
+    /// <summary>Bytes sent so far, counting the parts of objects still in flight (so large objects show a steady rate).</summary>
+    private long BytesMoved() => S.Counters.BytesTransferred + _inFlight.Values.Sum(static list => list.Sum(static o => o.BytesDone));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} started with {Routes} routes")]
     private static partial void LogStarted(ILogger logger, string migrationId, int routes);
