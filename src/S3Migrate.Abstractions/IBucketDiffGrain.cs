@@ -8,6 +8,10 @@ public interface IBucketDiffGrain : IGrainWithStringKey
     [Alias("start")]
     Task StartAsync(DiffAssignment assignment);
 
+    /// <summary>Goes on from its checkpoint if it was started and has not finished (its silo may have been lost); else nothing.</summary>
+    [Alias("resume")]
+    Task ResumeAsync();
+
     [AlwaysInterleave]
     [Alias("cancel")]
     Task CancelAsync();

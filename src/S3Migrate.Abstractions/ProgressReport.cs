@@ -10,4 +10,8 @@ public sealed record ProgressReport(
     /// <summary>The large objects this silo is copying for the migration now.</summary>
     [Id(3)]
     public IReadOnlyList<InFlightObject> InFlight { get; init; } = [];
+
+    /// <summary>Jobs of the migration running or waiting for a slot on this silo now.</summary>
+    [Id(4)]
+    public int Active { get; init; }
 }

@@ -19,7 +19,9 @@ catch (FormatException e)
     return 1;
 }
 
-using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+// A port in use is reported in one line below; the host's own account of it would repeat it with a stack trace.
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+    .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None));
 LocalS3Server server;
 try
 {

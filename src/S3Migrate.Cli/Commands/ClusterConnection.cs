@@ -21,11 +21,18 @@ internal sealed class ClusterConnection
 
     public Option<string> ServiceId { get; } = new("--service-id") { Description = "The service id (default s3migrate)", DefaultValueFactory = _ => "s3migrate" };
 
+    public Option<int> ConnectTimeout { get; } = new("--connect-timeout")
+    {
+        Description = "Seconds to wait for the gateway to answer (default 15)",
+        DefaultValueFactory = _ => 15,
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Gateway);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
+        command.Options.Add(ConnectTimeout);
     }
 
     /// <summary>A connected client host; dispose it when done.</summary>
@@ -33,6 +40,12 @@ internal sealed class ClusterConnection
     {
         var gateway = result.GetValue(Gateway)!;
         var endpoint = ParseEndpoint(gateway);
+        var seconds = result.GetValue(ConnectTimeout);
+        if (seconds < 1)
+        {
+            throw new UsageException($"--connect-timeout {seconds} must be at least 1 second");
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -45,10 +58,19 @@ internal sealed class ClusterConnection
             });
         });
         var host = builder.Build();
+
+        // The client would otherwise keep retrying a gateway that does not answer for minutes.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
         try
         {
-            await host.StartAsync(cancellationToken);
+            await host.StartAsync(timeout.Token);
             return host;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            host.Dispose();
+            throw new UsageException($"cannot reach a silo gateway at {gateway}: no answer within {seconds} s", e);
         }
         catch (Exception e) when (e is OrleansException or SiloUnavailableException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using S3Migrate.Abstractions;
+using S3Migrate.Grains.Scheduling;
 using S3Migrate.Cli.Console;
 using S3Migrate.Silo.Configuration;
 using S3Migrate.Silo.Hosting;
@@ -77,21 +78,28 @@ internal sealed class CopyCommand
         builder.Logging.ClearProviders();
         if (result.GetValue(_verbose))
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter("Orleans", LogLevel.Warning).SetMinimumLevel(LogLevel.Information);
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true)
+                .AddFilter("Orleans", LogLevel.Warning)
+                .AddFilter("Polly", LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+                .SetMinimumLevel(LogLevel.Information);
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
 
         builder.AddS3MigrateSilo(settings);
-        using var host = builder.Build();
+        var host = builder.Build();
         using var interrupt = new Interrupt();
-        await host.StartAsync(cancellationToken);
+        var stopped = false;
         try
         {
+            await host.StartAsync(cancellationToken);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var id = "copy-" + DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             var migration = grains.GetGrain<IMigrationGrain>(id);
-            if (mode != ProgressMode.None)
+            if (mode == ProgressMode.Live)
             {
+                // On a terminal, something to look at while the endpoints are checked; in logs and scripts (--no-progress,
+                // --json) a problem found here is the only line.
                 System.Console.Error.WriteLine($"s3migrate: checking {settings.Endpoints[source].ServiceUrl?.ToString() ?? source} and {settings.Endpoints[destination].ServiceUrl?.ToString() ?? destination}…");
             }
 
@@ -103,11 +111,18 @@ internal sealed class CopyCommand
             {
                 throw new UsageException(e.Message, e);
             }
+            catch (OperationCanceledException) when (interrupt.Requested)
+            {
+                System.Console.Error.WriteLine("s3migrate: interrupted while checking the endpoints; nothing was copied");
+                return ExitCodes.Interrupted;
+            }
 
             var status = await ProgressView.FollowAsync(() => migration.GetStatusAsync(), mode, interrupt.Token);
             if (!status.State.IsFinished())
             {
-                await host.StopAsync(CancellationToken.None);
+                // Stopping the silo lets the parts in flight finish (its drain) and leaves everything else resumable.
+                await StopAsync(host, settings.ShutdownDrainSeconds);
+                stopped = true;
                 System.Console.Error.WriteLine(
                     $"s3migrate: interrupted after {status.Counters.ObjectsDone:N0} objects; run the same command again to resume (uploaded parts are kept)");
                 return ExitCodes.Interrupted;
@@ -128,9 +143,39 @@ internal sealed class CopyCommand
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            if (!stopped)
+            {
+                await StopAsync(host, settings.ShutdownDrainSeconds);
+            }
+
+            await DisposeAsync(host);
         }
     }
+
+    /// <summary>
+    /// Stops the embedded silo: its drain lets the parts in flight finish, then the silo gets a few seconds more to stop
+    /// in order. Its state lives in memory and ends with the process anyway; what resume needs (the upload records and
+    /// the parts at the destination) is already saved, so a silo that takes longer is stopped at once.
+    /// </summary>
+    private static async Task StopAsync(IHost host, int drainSeconds)
+    {
+        await host.Services.GetRequiredService<TransferScheduler>().DrainAsync(TimeSpan.FromSeconds(drainSeconds), TimeProvider.System, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(StopGrace);
+        await host.StopAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// Disposes the stopped silo asynchronously (its synchronous Dispose can block on work it waits for), and at most
+    /// for a few seconds: everything worth keeping was saved when it stopped, and the process ends next.
+    /// </summary>
+    private static async Task DisposeAsync(IHost host)
+    {
+        var disposal = host is IAsyncDisposable asynchronous ? asynchronous.DisposeAsync().AsTask() : Task.Run(host.Dispose);
+        await Task.WhenAny(disposal, Task.Delay(DisposeTimeout));
+    }
+
+    private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>All recorded failures, page by page.</summary>
     public static async Task<IReadOnlyList<ObjectFailure>> FailuresAsync(IMigrationGrain migration, MigrationStatus status)

@@ -92,7 +92,10 @@ internal sealed class MigrationOptionsGroup
 
         var from = S3Url.Parse(source, "SRC");
         var to = S3Url.Parse(destination, "DST");
-        return [new MigrationRoute(from.Bucket, from.Prefix, to.Bucket, to.Prefix)];
+
+        // A List, not a collection expression: grain storage serializes the spec with its runtime type, and the
+        // compiler's synthesized single-element list is a type the storage serializer refuses to read back.
+        return new List<MigrationRoute> { new(from.Bucket, from.Prefix, to.Bucket, to.Prefix) };
     }
 
     public MigrationOptions Options(ParseResult result)

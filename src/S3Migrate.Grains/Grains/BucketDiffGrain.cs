@@ -63,6 +63,9 @@ public sealed partial class BucketDiffGrain(
         return Task.CompletedTask;
     }
 
+    public Task ResumeAsync() =>
+        state.State.Assignment is { } assignment ? StartAsync(assignment) : Task.CompletedTask;
+
     public async Task CancelAsync() => await _stopping.CancelAsync();
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -81,6 +84,10 @@ public sealed partial class BucketDiffGrain(
     {
         await Task.Yield();
         var assignment = state.State.Assignment!;
+
+        // While the diff runs this silo keeps reporting the migration as active (a long diff of identical objects
+        // publishes nothing for a while, and must not look stalled).
+        using var active = progress.Activity(assignment.MigrationId);
         try
         {
             await DiffAsync(assignment, _stopping.Token);
@@ -114,7 +121,14 @@ public sealed partial class BucketDiffGrain(
         var destinationLister = new S3ObjectLister(destination, retries);
         var mapping = new KeyMapping(route.SourcePrefix, route.DestinationPrefix);
 
-        if (assignment.MaySplit && state.State.Checkpoint is null && state.State.Children.Count == 0)
+        if (state.State.ChildAssignments.Count > 0)
+        {
+            // Split before this activation (its silo was lost): make sure every child runs; starting one twice is harmless.
+            await StartChildrenAsync();
+            return;
+        }
+
+        if (assignment.MaySplit && state.State.Checkpoint is null)
         {
             var ranges = await new PrefixDiscovery(sourceLister).DiscoverRangesAsync(route.SourceBucket, route.SourcePrefix, cancellationToken);
             if (ranges.Count >= MinimumRangesToSplit)
@@ -139,6 +153,7 @@ public sealed partial class BucketDiffGrain(
             CompareLastModified = spec.Options.CompareLastModified,
             CompareETags = spec.Options.Encryption != "aws:kms",
             IncludeExtras = spec.Options.DeleteExtras,
+            EmitSame = true,
         });
 
         var batch = new JobPublisher.Batch(assignment.MigrationId, route, assignment.Round);
@@ -149,7 +164,6 @@ public sealed partial class BucketDiffGrain(
             {
                 state.State.ObjectsSame++;
                 state.State.BytesSame += entry.Source?.Size ?? 0;
-                progress.Add(assignment.MigrationId, new MigrationCounters { ObjectsSkipped = 1, BytesSkipped = entry.Source?.Size ?? 0 });
                 continue;
             }
 
@@ -177,18 +191,18 @@ public sealed partial class BucketDiffGrain(
     {
         var key = this.GetPrimaryKeyString();
         state.State.Children = [.. ranges.Select((_, i) => $"{key}/{i}")];
+        state.State.ChildAssignments = [.. ranges.Select(range => assignment with { After = range.After, UpTo = range.Through, MaySplit = false })];
         await WriteStateAsync();
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            await GrainFactory.GetGrain<IBucketDiffGrain>(state.State.Children[i]).StartAsync(assignment with
-            {
-                After = ranges[i].After,
-                UpTo = ranges[i].Through,
-                MaySplit = false,
-            });
-        }
-
+        await StartChildrenAsync();
         LogSplit(logger, key, ranges.Count);
+    }
+
+    private async Task StartChildrenAsync()
+    {
+        for (var i = 0; i < state.State.Children.Count; i++)
+        {
+            await GrainFactory.GetGrain<IBucketDiffGrain>(state.State.Children[i]).StartAsync(state.State.ChildAssignments[i]);
+        }
     }
 
     private async Task ReportAsync()

@@ -30,4 +30,8 @@ public sealed class BucketDiffState
 
     [Id(7)]
     public string? Error { get; set; }
+
+    /// <summary>What each child diff compares, so that a split can be started again after a lost silo.</summary>
+    [Id(8)]
+    public List<DiffAssignment> ChildAssignments { get; set; } = [];
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using S3Migrate.Abstractions;
 using S3Migrate.Grains.Jobs;
+using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Preflight;
 
 namespace S3Migrate.Grains.Grains;
@@ -13,7 +14,8 @@ namespace S3Migrate.Grains.Grains;
 [GrainType("s3m.migration")]
 public sealed partial class MigrationGrain(
     [PersistentState("migration")] IPersistentState<MigrationGrainState> state,
-    EndpointPreflight preflight, JobPublisher publisher, MigrationSpecCache specs, TimeProvider time, ILogger<MigrationGrain> logger)
+    EndpointPreflight preflight, JobPublisher publisher, MigrationSpecCache specs, MigrationEngineOptions options, TimeProvider time,
+    ILogger<MigrationGrain> logger)
     : Grain, IMigrationGrain, IRemindable
 {
     /// <summary>Failures kept with their reasons; older ones are dropped from the list (still counted).</summary>
@@ -25,7 +27,7 @@ public sealed partial class MigrationGrain(
     private const string ResyncReminder = "resync";
 
     /// <summary>Progress is saved at most this often (reports arrive every second from every silo).</summary>
-    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Throughput is measured over this window.</summary>
     private static readonly TimeSpan ThroughputWindow = TimeSpan.FromSeconds(10);
@@ -34,6 +36,7 @@ public sealed partial class MigrationGrain(
     private readonly Queue<(long At, long Bytes)> _samples = new();
     private bool _dirty;
     private IGrainTimer? _saver;
+    private long _lastActivity;
 
     private MigrationGrainState S => state.State;
 
@@ -41,7 +44,10 @@ public sealed partial class MigrationGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _saver = this.RegisterGrainTimer(SaveIfDirtyAsync, new GrainTimerCreationOptions { DueTime = SaveInterval, Period = SaveInterval });
+        _saver = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions { DueTime = SaveInterval, Period = SaveInterval });
+
+        // After a move to another silo, give the silos time to report before anything counts as stalled.
+        _lastActivity = time.GetTimestamp();
         return Task.CompletedTask;
     }
 
@@ -169,7 +175,22 @@ public sealed partial class MigrationGrain(
         S.Counters = S.Counters.Add(report.Delta);
         if (report.Failures.Count > 0)
         {
-            S.Failures.AddRange(report.Failures);
+            // An object that fails again (in a reconciliation round) is still one failed object: its entry is renewed.
+            var repeated = 0;
+            foreach (var failure in report.Failures)
+            {
+                var earlier = S.Failures.FindIndex(f => f.DestinationKey == failure.DestinationKey && f.DestinationBucket == failure.DestinationBucket);
+                if (earlier >= 0)
+                {
+                    S.Failures.RemoveAt(earlier);
+                    repeated++;
+                }
+
+                S.Failures.Add(failure);
+            }
+
+            S.Counters = S.Counters with { ObjectsFailed = S.Counters.ObjectsFailed - repeated };
+            S.RepeatedFailures += repeated;
             if (S.Failures.Count > MaxFailuresKept)
             {
                 S.Failures.RemoveRange(0, S.Failures.Count - MaxFailuresKept);
@@ -177,6 +198,11 @@ public sealed partial class MigrationGrain(
         }
 
         _inFlight[report.Silo] = report.InFlight;
+        if (report.Active > 0 || !report.Delta.IsEmpty)
+        {
+            _lastActivity = time.GetTimestamp();
+        }
+
         _samples.Enqueue((time.GetTimestamp(), BytesMoved()));
         _dirty = true;
         return Task.FromResult(CheckCompletion());
@@ -184,23 +210,30 @@ public sealed partial class MigrationGrain(
 
     public async Task DiffFinishedAsync(DiffSummary summary)
     {
-        if (summary.Round != S.Round || !S.PendingDiffs.Remove(summary.DiffId))
+        if (summary.Round != S.Round)
         {
             return;
         }
 
-        S.PendingDiffs.AddRange(summary.Children);
-        S.RoundJobs += summary.JobsEmitted;
-        S.JobsPublished += summary.JobsEmitted;
-        if (summary.Error is not null)
+        if (!S.PendingDiffs.Remove(summary.DiffId))
         {
-            S.Error = summary.Error;
+            // A child diff can finish before its parent's report (which names it) arrives: keep its summary until then.
+            if (S.State == MigrationState.Diffing && S.EarlyDiffs.TrueForAll(d => d.DiffId != summary.DiffId))
+            {
+                S.EarlyDiffs.Add(summary with { Children = new List<string>(summary.Children) });
+                await state.WriteStateAsync();
+            }
+
+            return;
         }
 
+        _lastActivity = time.GetTimestamp();
+        Accept(summary);
         if (S.PendingDiffs.Count == 0 && S.State == MigrationState.Diffing)
         {
             S.State = MigrationState.Running;
             S.LastRoundJobs = S.RoundJobs;
+            S.EarlyDiffs.Clear();
             LogRoundListed(logger, Id, S.Round, S.RoundJobs);
         }
 
@@ -209,6 +242,41 @@ public sealed partial class MigrationGrain(
         if (S.State == MigrationState.Diffing && S.PendingDiffs.Count == 0)
         {
             await StartRoundAsync();
+        }
+    }
+
+    /// <summary>Counts what a diff found and waits for its children, taking in those that already reported.</summary>
+    private void Accept(DiffSummary summary)
+    {
+        S.RoundJobs += summary.JobsEmitted;
+        S.JobsPublished += summary.JobsEmitted;
+
+        // Objects found identical are counted from the summary, not from progress reports, so that a migration with
+        // nothing to copy shows them all the moment it completes. Only a full round counts them: in a reconciliation
+        // round, what was just copied is identical too.
+        if (S.ReconciliationRounds == 0)
+        {
+            S.Counters = S.Counters.Add(new MigrationCounters { ObjectsSkipped = summary.ObjectsSame, BytesSkipped = summary.BytesSame });
+        }
+
+        if (summary.Error is not null)
+        {
+            S.Error = summary.Error;
+        }
+
+        foreach (var child in summary.Children)
+        {
+            var early = S.EarlyDiffs.FindIndex(d => d.DiffId == child);
+            if (early < 0)
+            {
+                S.PendingDiffs.Add(child);
+            }
+            else
+            {
+                var reported = S.EarlyDiffs[early];
+                S.EarlyDiffs.RemoveAt(early);
+                Accept(reported);
+            }
         }
     }
 
@@ -232,16 +300,17 @@ public sealed partial class MigrationGrain(
             return S.State;
         }
 
-        var settled = S.Counters.ObjectsDone + S.Counters.ObjectsFailed + S.Counters.ObjectsDeleted;
-        if (settled < S.JobsPublished)
+        if (Settled() < S.JobsPublished)
         {
             return S.State;
         }
 
-        if (S.RoundJobs == 0 || S.ReconciliationRounds >= MaxReconciliationRounds)
+        // A round whose every job failed changed nothing: another round would only fail them again.
+        var gaveUp = S.ReconciliationRounds >= MaxReconciliationRounds;
+        if (S.RoundJobs == 0 || gaveUp || Changed() == S.ChangedAtRoundStart)
         {
             S.State = S.Counters.ObjectsFailed > 0 || S.Error is not null || S.RoundJobs > 0 ? MigrationState.CompletedWithFailures : MigrationState.Completed;
-            if (S.RoundJobs > 0)
+            if (S.RoundJobs > 0 && gaveUp)
             {
                 S.Error ??= $"{S.RoundJobs} objects still differed after {MaxReconciliationRounds} reconciliation rounds";
             }
@@ -269,11 +338,20 @@ public sealed partial class MigrationGrain(
 
     private async Task StartRoundAsync()
     {
+        _lastActivity = time.GetTimestamp();
         S.Round++;
         S.RoundJobs = 0;
         S.State = MigrationState.Diffing;
         S.FinishedAt = null;
         S.PendingDiffs = [.. S.Spec!.Routes.Select((_, i) => $"{Id}/r{i}/{S.Round}")];
+        S.EarlyDiffs.Clear();
+        S.ChangedAtRoundStart = Changed();
+        if (S.ReconciliationRounds == 0)
+        {
+            // A full round says afresh what is already identical.
+            S.Counters = S.Counters with { ObjectsSkipped = 0, BytesSkipped = 0 };
+        }
+
         await state.WriteStateAsync();
         for (var i = 0; i < S.Spec.Routes.Count; i++)
         {
@@ -303,6 +381,62 @@ public sealed partial class MigrationGrain(
         }
     }
 
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        await RecoverIfStalledAsync();
+        await SaveIfDirtyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Work lost with a silo shows up as silence: no silo reports any job of this migration, yet not every published
+    /// job has an outcome (or a diff never reported back). After the stall timeout the lost jobs are written off and a
+    /// reconciliation diff finds and re-queues them; unfinished diffs are resumed from their checkpoints.
+    /// </summary>
+    private async Task RecoverIfStalledAsync()
+    {
+        var timeout = TimeSpan.FromSeconds(options.StallTimeoutSeconds);
+        if (S.CreatedAt is null || S.State.IsFinished() || time.GetElapsedTime(_lastActivity) < timeout)
+        {
+            return;
+        }
+
+        _lastActivity = time.GetTimestamp();
+        if (S.State == MigrationState.Diffing)
+        {
+            LogResumingDiffs(logger, Id, S.PendingDiffs.Count);
+            foreach (var diff in S.PendingDiffs.ToList())
+            {
+                await GrainFactory.GetGrain<IBucketDiffGrain>(diff).ResumeAsync();
+            }
+
+            return;
+        }
+
+        var settled = Settled();
+        if (S.State != MigrationState.Running || S.PendingDiffs.Count > 0 || settled >= S.JobsPublished)
+        {
+            return;
+        }
+
+        LogStalled(logger, Id, S.JobsPublished - settled, options.StallTimeoutSeconds);
+        S.JobsPublished = settled;
+        await GrainFactory.GetGrain<IJobLedgerGrain>(Id).ClearAsync();
+        if (S.ReconciliationRounds >= MaxReconciliationRounds)
+        {
+            CheckCompletion();
+            await state.WriteStateAsync();
+            return;
+        }
+
+        S.ReconciliationRounds++;
+        await StartRoundAsync();
+    }
+
+    private long Settled() => S.Counters.ObjectsDone + S.Counters.ObjectsFailed + S.Counters.ObjectsDeleted + S.RepeatedFailures;
+
+    /// <summary>Objects copied or deleted so far (a round that changed nothing needs no reconciliation round).</summary>
+    private long Changed() => S.Counters.ObjectsDone + S.Counters.ObjectsDeleted;
+
     private async Task SaveIfDirtyAsync(CancellationToken cancellationToken)
     {
         if (_dirty && S.CreatedAt is not null)
@@ -317,7 +451,7 @@ public sealed partial class MigrationGrain(
         Id = Id,
         State = S.State,
         Spec = S.Spec,
-        Counters = S.Counters,
+        Counters = Consistent(S.Counters),
         CreatedAt = S.CreatedAt,
         StartedAt = S.StartedAt,
         FinishedAt = S.FinishedAt,
@@ -326,6 +460,16 @@ public sealed partial class MigrationGrain(
         Round = S.Round,
         InFlight = S.State.IsFinished() ? [] : [.. _inFlight.Values.SelectMany(static v => v)],
         LastRoundJobs = S.LastRoundJobs,
+    };
+
+    /// <summary>
+    /// Discoveries reported by a silo that was lost before its report arrived are re-found by the reconciliation
+    /// round but never counted; what is settled was certainly discovered.
+    /// </summary>
+    private static MigrationCounters Consistent(MigrationCounters c) => c with
+    {
+        ObjectsDiscovered = Math.Max(c.ObjectsDiscovered, c.ObjectsDone + c.ObjectsFailed + c.ObjectsDeleted),
+        BytesDiscovered = Math.Max(c.BytesDiscovered, c.BytesDone),
     };
 
     private double Throughput()
@@ -356,6 +500,12 @@ public sealed partial class MigrationGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} finished: {State}, {Done} objects done, {Failed} failed")]
     private static partial void LogFinished(ILogger logger, string migrationId, MigrationState state, long done, long failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId}: {Lost} jobs showed no activity for {Seconds} s (lost with a silo?); reconciling")]
+    private static partial void LogStalled(ILogger logger, string migrationId, long lost, int seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId}: {Diffs} diffs have not reported; resuming them from their checkpoints")]
+    private static partial void LogResumingDiffs(ILogger logger, string migrationId, int diffs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} cancelled")]
     private static partial void LogCancelled(ILogger logger, string migrationId);

@@ -52,4 +52,16 @@ public sealed class MigrationGrainState
 
     [Id(13)]
     public long LastRoundJobs { get; set; }
+
+    /// <summary>Diffs of the current round that reported before the diff that started them named them.</summary>
+    [Id(14)]
+    public List<DiffSummary> EarlyDiffs { get; set; } = [];
+
+    /// <summary>Failures of objects that had failed before (not counted again as failed objects, but settled).</summary>
+    [Id(15)]
+    public long RepeatedFailures { get; set; }
+
+    /// <summary>Objects copied or deleted before the current round began.</summary>
+    [Id(16)]
+    public long ChangedAtRoundStart { get; set; }
 }

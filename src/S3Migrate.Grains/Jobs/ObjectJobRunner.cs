@@ -41,6 +41,11 @@ public sealed partial class ObjectJobRunner(
             outcome = new ObjectOutcome(job, ObjectOutcomeKind.Failed, e.Message);
         }
 
+        if (outcome.Kind == ObjectOutcomeKind.Interrupted && progress.Cancellation(job.MigrationId).IsCancellationRequested)
+        {
+            await AbortIfAskedAsync(job);
+        }
+
         progress.Record(outcome, time.GetUtcNow());
         metrics.Record(outcome);
         if (outcome.Kind != ObjectOutcomeKind.Interrupted || progress.Cancellation(job.MigrationId).IsCancellationRequested)
@@ -101,6 +106,42 @@ public sealed partial class ObjectJobRunner(
             return new ObjectOutcome(job, ObjectOutcomeKind.Failed, e.Message);
         }
     }
+
+    /// <summary>A cancelled migration that asked for it aborts the object's unfinished uploads (otherwise they stay, resumable).</summary>
+    private async Task AbortIfAskedAsync(ObjectJob job)
+    {
+        try
+        {
+            var spec = await specs.GetAsync(job.MigrationId);
+            if (!spec.Options.AbortUploadsOnCancel || job.Kind != JobKind.Copy)
+            {
+                return;
+            }
+
+            var destination = endpoints.Get(spec.DestinationEndpoint);
+            var retries = endpoints.Copier(spec.SourceEndpoint, spec.DestinationEndpoint).Retries;
+            using var keys = Transfer.Endpoints.ObjectKeyScope.Enter((job.DestinationBucket, job.DestinationKey));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            var uploads = await retries.ExecuteAsync("ListMultipartUploads", destination, token => destination.Client.ListMultipartUploadsAsync(
+                new ListMultipartUploadsRequest { BucketName = job.DestinationBucket, Prefix = job.DestinationKey }, token), timeout.Token);
+            foreach (var upload in (uploads.MultipartUploads ?? []).Where(u => u.Key == job.DestinationKey))
+            {
+                await retries.ExecuteAsync("AbortMultipartUpload", destination, token => destination.Client.AbortMultipartUploadAsync(
+                    new AbortMultipartUploadRequest { BucketName = job.DestinationBucket, Key = job.DestinationKey, UploadId = upload.UploadId }, token), timeout.Token);
+                LogAborted(logger, job.MigrationId, job.DestinationBucket, job.DestinationKey);
+            }
+        }
+        catch (Exception e) when (e is PermanentTransferException or OperationCanceledException or KeyNotFoundException or InvalidOperationException)
+        {
+            LogAbortFailed(logger, job.MigrationId, job.DestinationBucket, job.DestinationKey, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} cancelled: aborted the unfinished upload of s3://{Bucket}/{Key}")]
+    private static partial void LogAborted(ILogger logger, string migrationId, string bucket, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId} cancelled: could not abort the upload of s3://{Bucket}/{Key}: {Reason}")]
+    private static partial void LogAbortFailed(ILogger logger, string migrationId, string bucket, string key, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId}: s3://{Bucket}/{Key} failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string migrationId, string bucket, string key, string reason);

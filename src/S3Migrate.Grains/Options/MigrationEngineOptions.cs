@@ -40,6 +40,12 @@ public sealed record MigrationEngineOptions
     /// <summary>A migration stops publishing jobs while this many are queued or running (flow control for its diffs).</summary>
     public int MaxQueuedJobs { get; init; } = 20_000;
 
+    /// <summary>
+    /// A migration whose published jobs show no activity anywhere for this long counts them as lost (their silo
+    /// stopped) and runs a reconciliation diff, which finds and re-queues them; a diff that stopped reporting is resumed.
+    /// </summary>
+    public int StallTimeoutSeconds { get; init; } = 120;
+
     /// <summary>Directory for resume records that must survive a restart of this process (embedded mode).</summary>
     public string? StateDirectory { get; init; }
 
@@ -72,6 +78,11 @@ public sealed record MigrationEngineOptions
         if (SmallObjectBatchSize is < 1 or > 1000)
         {
             yield return "S3Migrate:Transfer:SmallObjectBatchSize must be between 1 and 1000";
+        }
+
+        if (StallTimeoutSeconds < 1)
+        {
+            yield return "S3Migrate:Transfer:StallTimeoutSeconds must be at least 1";
         }
 
         if (MaxQueuedJobs < 1)

@@ -146,7 +146,9 @@ public sealed class EndpointPreflight(EndpointRegistry endpoints)
         }
         catch (CredentialSourceException e)
         {
-            return (null, $"endpoint '{endpoint.Name}': {e.Message}");
+            // Credential sources name the endpoint in their messages; say it once.
+            var where = $"endpoint '{endpoint.Name}'";
+            return (null, e.Message.StartsWith(where, StringComparison.Ordinal) ? e.Message : $"{where}: {e.Message}");
         }
         catch (Exception e) when (e is HttpRequestException or AmazonClientException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

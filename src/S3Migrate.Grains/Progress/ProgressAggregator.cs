@@ -99,7 +99,11 @@ public sealed class ProgressAggregator
     }
 
     /// <summary>What one migration's next report carries.</summary>
-    public sealed record Report(string MigrationId, MigrationCounters Delta, IReadOnlyList<ObjectFailure> Failures, IReadOnlyList<string> Released);
+    public sealed record Report(string MigrationId, MigrationCounters Delta, IReadOnlyList<ObjectFailure> Failures, IReadOnlyList<string> Released)
+    {
+        /// <summary>Jobs of the migration running (or waiting for a slot) here when the report was taken.</summary>
+        public int Active { get; init; }
+    }
 
     private Accumulator For(string migrationId) => _migrations.GetOrAdd(migrationId, static _ => new Accumulator());
 
@@ -144,7 +148,7 @@ public sealed class ProgressAggregator
                 _failures.RemoveRange(0, count);
                 var released = _released;
                 _released = [];
-                return new Report(migrationId, delta, failures, released);
+                return new Report(migrationId, delta, failures, released) { Active = Volatile.Read(ref Active) };
             }
         }
     }

@@ -48,7 +48,7 @@ public sealed partial class ProgressFlusher(
 
                 released = true;
                 var state = await grains.GetGrain<IMigrationGrain>(id)
-                    .ReportProgressAsync(new ProgressReport(silo.Name, report.Delta, report.Failures) { InFlight = inFlight });
+                    .ReportProgressAsync(new ProgressReport(silo.Name, report.Delta, report.Failures) { InFlight = inFlight, Active = report.Active });
                 aggregator.Apply(id, state);
             }
             catch (Exception e) when (e is TimeoutException or OrleansException or SiloUnavailableException)

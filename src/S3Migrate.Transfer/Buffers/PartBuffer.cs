@@ -108,8 +108,45 @@ public sealed class PartBuffer : IDisposable
         public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(Read(destination.Span));
 
+        /// <summary>
+        /// Writes whole segments rather than slices of <paramref name="bufferSize"/>: an HTTP request body (the SDK's
+        /// StreamContent copies with its 8 KiB buffer) then reaches the socket in 1 MiB writes, which costs both this
+        /// process and the server far fewer system calls and reads than 8 KiB ones.
+        /// </summary>
+        public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+        {
+            while (NextSlice() is { IsEmpty: false } slice)
+            {
+                await destination.WriteAsync(slice, cancellationToken);
+                _position += slice.Length;
+            }
+        }
+
+        public override void CopyTo(Stream destination, int bufferSize)
+        {
+            while (NextSlice() is { IsEmpty: false } slice)
+            {
+                destination.Write(slice.Span);
+                _position += slice.Length;
+            }
+        }
+
         public override Task<int> ReadAsync(byte[] destination, int offset, int count, CancellationToken cancellationToken) =>
             Task.FromResult(Read(destination.AsSpan(offset, count)));
+
+        /// <summary>The rest of the segment the position is in (empty at the end).</summary>
+        private ReadOnlyMemory<byte> NextSlice()
+        {
+            ObjectDisposedException.ThrowIf(buffer._disposed, buffer);
+            if (_position >= buffer.Length)
+            {
+                return ReadOnlyMemory<byte>.Empty;
+            }
+
+            var offset = (int)(_position % SegmentSize);
+            var take = (int)Math.Min(SegmentSize - offset, buffer.Length - _position);
+            return buffer._segments[(int)(_position / SegmentSize)].AsMemory(offset, take);
+        }
 
         public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
         {

@@ -1,105 +1,109 @@
-using System.Text.Json;
-using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
-using Amazon.SimpleSystemsManagement;
-using Amazon.SimpleSystemsManagement.Model;
 
 namespace S3Migrate.Transfer.Endpoints;
 
-/// <summary>Loads an endpoint's credentials from the configured source; errors name the source, never a secret.</summary>
+/// <summary>
+/// Loads an endpoint's credentials from its configured source, afresh on every call, so that a rotated key (in a
+/// profile file, the environment or an SSM parameter) is seen at the next refresh. Errors name the endpoint and the
+/// source, never a secret.
+/// </summary>
 public static class CredentialLoader
 {
-    public static Func<CancellationToken, Task<ImmutableCredentials>> For(S3EndpointOptions endpoint) => endpoint.Credentials.Kind switch
+    public const string AccessKeyIdVariable = "AWS_ACCESS_KEY_ID";
+    public const string SecretAccessKeyVariable = "AWS_SECRET_ACCESS_KEY";
+    public const string SessionTokenVariable = "AWS_SESSION_TOKEN";
+
+    /// <summary>The secret's older name, still honoured by the AWS SDKs.</summary>
+    public const string LegacySecretKeyVariable = "AWS_SECRET_KEY";
+
+    public static Func<CredentialLoadReason, CancellationToken, Task<LoadedCredentials>> For(S3EndpointOptions endpoint) =>
+        endpoint.Credentials.Kind == CredentialSourceKind.SsmParameter
+            ? (_, cancellationToken) => SsmCredentialParameter.LoadAsync(endpoint, cancellationToken)
+            : (reason, _) => FromSdkAsync(endpoint.Name, endpoint.Credentials, reason);
+
+    /// <summary>
+    /// The SDK credentials for a source other than an SSM parameter (which is read with such credentials).
+    /// </summary>
+    internal static AWSCredentials SdkCredentials(string endpointName, CredentialSourceOptions source) => source.Kind switch
     {
-        CredentialSourceKind.Default => async _ => await DefaultChain().GetCredentialsAsync(),
-        CredentialSourceKind.Environment => async _ => await new EnvironmentVariablesAWSCredentials().GetCredentialsAsync(),
-        CredentialSourceKind.Static => _ => Task.FromResult(new ImmutableCredentials(
-            endpoint.Credentials.AccessKeyId, endpoint.Credentials.SecretAccessKey, endpoint.Credentials.SessionToken)),
-        CredentialSourceKind.Profile => async _ => await Profile(endpoint).GetCredentialsAsync(),
-        CredentialSourceKind.SsmParameter => cancellationToken => FromParameterAsync(endpoint, cancellationToken),
-        _ => throw new InvalidOperationException($"Unknown credential source {endpoint.Credentials.Kind}."),
+        CredentialSourceKind.Default => DefaultChain(endpointName),
+        CredentialSourceKind.Profile => Profile(endpointName, source),
+        CredentialSourceKind.Environment => FromEnvironment(endpointName, source.EnvironmentPrefix ?? string.Empty),
+        CredentialSourceKind.Static => string.IsNullOrEmpty(source.SessionToken)
+            ? new BasicAWSCredentials(source.AccessKeyId, source.SecretAccessKey)
+            : new SessionAWSCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken),
+        _ => throw new CredentialSourceException($"endpoint '{endpointName}': {source} cannot be used here"),
     };
 
-    /// <summary>Parses the original tool's SecureString: {"aws_access_key_id", "aws_secret_access_key", "region"}.</summary>
-    public static (ImmutableCredentials Credentials, string? Region) ParseParameterValue(string parameterName, string value)
+    private static async Task<LoadedCredentials> FromSdkAsync(string endpointName, CredentialSourceOptions source, CredentialLoadReason reason)
+    {
+        var credentials = SdkCredentials(endpointName, source);
+        if (reason == CredentialLoadReason.Rejected && credentials is RefreshingAWSCredentials refreshing)
+        {
+            // Temporary credentials the SDK caches (instance role, assumed role): S3 refused them, so fetch new ones.
+            refreshing.ClearCredentials();
+        }
+
+        try
+        {
+            var loaded = await credentials.GetCredentialsAsync();
+            return new LoadedCredentials(loaded, credentials.Expiration is { } expiration ? new DateTimeOffset(expiration.ToUniversalTime()) : null);
+        }
+        catch (Exception e) when (e is AmazonClientException or HttpRequestException or IOException or InvalidOperationException)
+        {
+            // The SDK's message may quote what it read (a profile line, a credential process's output): keep it out.
+            throw new CredentialSourceException(
+                $"endpoint '{endpointName}': {source} gave no usable credentials ({e.GetType().Name})", e, transient: e is HttpRequestException);
+        }
+    }
+
+    private static AWSCredentials DefaultChain(string endpointName)
     {
         try
         {
-            using var document = JsonDocument.Parse(value);
-            var root = document.RootElement;
-            var keyId = root.TryGetProperty("aws_access_key_id", out var k) ? k.GetString() : null;
-            var secret = root.TryGetProperty("aws_secret_access_key", out var s) ? s.GetString() : null;
-            var token = root.TryGetProperty("aws_session_token", out var t) ? t.GetString() : null;
-            var region = root.TryGetProperty("region", out var r) ? r.GetString() : null;
-            if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
-            {
-                throw new CredentialSourceException(
-                    $"SSM parameter {parameterName} must hold a JSON object with aws_access_key_id and aws_secret_access_key");
-            }
-
-            return (new ImmutableCredentials(keyId, secret, token), region);
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials();
         }
-        catch (JsonException)
+        catch (AmazonClientException e)
         {
-            throw new CredentialSourceException($"SSM parameter {parameterName} is not JSON of the form {{\"aws_access_key_id\", \"aws_secret_access_key\", \"region\"}}");
+            throw new CredentialSourceException(
+                $"endpoint '{endpointName}': the default credential chain (environment, profile, container or instance role) found no credentials", e);
         }
     }
 
-    private static async Task<ImmutableCredentials> FromParameterAsync(S3EndpointOptions endpoint, CancellationToken cancellationToken)
+    private static AWSCredentials Profile(string endpointName, CredentialSourceOptions source)
     {
-        var options = endpoint.Credentials;
-        var config = new AmazonSimpleSystemsManagementConfig { MaxErrorRetry = 3 };
-        if (options.ParameterServiceUrl is { } url)
-        {
-            config.ServiceURL = url.AbsoluteUri;
-            config.AuthenticationRegion = options.ParameterRegion ?? endpoint.SigningRegion;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.ParameterRegion ?? endpoint.SigningRegion);
-        }
-
-        using var ssm = new AmazonSimpleSystemsManagementClient(DefaultChain(), config);
-        GetParameterResponse response;
+        var where = source.ProfilesFile ?? "the shared credentials and config files";
         try
         {
-            response = await ssm.GetParameterAsync(new GetParameterRequest { Name = options.ParameterName, WithDecryption = true }, cancellationToken);
+            var chain = source.ProfilesFile is { } file ? new CredentialProfileStoreChain(file) : new CredentialProfileStoreChain();
+            return chain.TryGetAWSCredentials(source.ProfileName, out var credentials)
+                ? credentials
+                : throw new CredentialSourceException($"endpoint '{endpointName}': profile '{source.ProfileName}' was not found in {where}");
         }
-        catch (ParameterNotFoundException)
+        catch (Exception e) when (e is AmazonClientException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw new CredentialSourceException($"SSM parameter {options.ParameterName} does not exist (endpoint '{endpoint.Name}')");
+            throw new CredentialSourceException($"endpoint '{endpointName}': profile '{source.ProfileName}' in {where} could not be read ({e.GetType().Name})", e);
         }
-        catch (AmazonServiceException e)
+    }
+
+    private static AWSCredentials FromEnvironment(string endpointName, string prefix)
+    {
+        var keyId = Environment.GetEnvironmentVariable(prefix + AccessKeyIdVariable);
+        var secret = Environment.GetEnvironmentVariable(prefix + SecretAccessKeyVariable);
+        if (string.IsNullOrEmpty(secret) && prefix.Length == 0)
         {
-            throw new CredentialSourceException($"SSM parameter {options.ParameterName} could not be read: {e.ErrorCode} (endpoint '{endpoint.Name}')", e);
+            secret = Environment.GetEnvironmentVariable(LegacySecretKeyVariable);
         }
 
-        return ParseParameterValue(options.ParameterName!, response.Parameter.Value).Credentials;
-    }
+        var token = Environment.GetEnvironmentVariable(prefix + SessionTokenVariable);
+        if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
+        {
+            var missing = string.IsNullOrEmpty(keyId) ? prefix + AccessKeyIdVariable : prefix + SecretAccessKeyVariable;
+            throw new CredentialSourceException($"endpoint '{endpointName}': the environment variable {missing} is not set");
+        }
 
-    private static AWSCredentials DefaultChain() => DefaultAWSCredentialsIdentityResolver.GetCredentials();
-
-    private static AWSCredentials Profile(S3EndpointOptions endpoint)
-    {
-        var chain = new CredentialProfileStoreChain();
-        return chain.TryGetAWSCredentials(endpoint.Credentials.ProfileName, out var credentials)
-            ? credentials
-            : throw new CredentialSourceException($"profile '{endpoint.Credentials.ProfileName}' was not found (endpoint '{endpoint.Name}')");
-    }
-}
-
-/// <summary>Credentials could not be obtained from their source; the message names the source.</summary>
-public sealed class CredentialSourceException : Exception
-{
-    public CredentialSourceException(string message)
-        : base(message)
-    {
-    }
-
-    public CredentialSourceException(string message, Exception innerException)
-        : base(message, innerException)
-    {
+        return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(keyId, secret) : new SessionAWSCredentials(keyId, secret, token);
     }
 }

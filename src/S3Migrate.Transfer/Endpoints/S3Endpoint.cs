@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
+using Microsoft.Extensions.Logging;
 
 namespace S3Migrate.Transfer.Endpoints;
 
@@ -14,11 +15,17 @@ public sealed class S3Endpoint : IDisposable
     /// <summary>Per-attempt HTTP timeout; parts are bounded in size, so a stalled connection is what this catches.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMinutes(5);
 
-    private S3Endpoint(S3EndpointOptions options, ReloadableCredentials credentials, AmazonS3Client client)
+    /// <summary>The smallest pool: one connection for a listing, one for a transfer.</summary>
+    public const int MinConnections = 2;
+
+    private readonly PooledHttpClientFactory _http;
+
+    private S3Endpoint(S3EndpointOptions options, ReloadableCredentials credentials, AmazonS3Client client, PooledHttpClientFactory http)
     {
         Options = options;
         Credentials = credentials;
         Client = client;
+        _http = http;
     }
 
     public S3EndpointOptions Options { get; }
@@ -32,22 +39,89 @@ public sealed class S3Endpoint : IDisposable
     /// <summary>Over TLS the payload need not be signed: the body goes unsigned with Content-MD5 (the fast path).</summary>
     public bool SignPayload => !Options.UsesTls;
 
-    public static S3Endpoint Create(S3EndpointOptions options, int maxConnections, TimeProvider? time = null, TimeSpan? requestTimeout = null)
+    /// <summary>Connections this endpoint may open to its server: the concurrency it was sized for.</summary>
+    public int MaxConnections => _http.MaxConnections;
+
+    /// <summary>
+    /// Builds the endpoint's client. <paramref name="maxConnections"/> is the concurrency the endpoint must carry
+    /// (parts and objects in flight plus listings); its pool is that large. Settings that cannot work throw an
+    /// <see cref="EndpointConfigurationException"/> whose one-line message names the endpoint. An endpoint that takes
+    /// its region from its SSM parameter needs <see cref="CreateAsync"/>.
+    /// </summary>
+    public static S3Endpoint Create(
+        S3EndpointOptions options, int maxConnections, TimeProvider? time = null, TimeSpan? requestTimeout = null, ILogger? logger = null)
+    {
+        Validate(options);
+        if (options.RegionFromCredentials)
+        {
+            throw new EndpointConfigurationException(
+                $"endpoint '{options.Name}' takes its region from SSM parameter {options.Credentials.ParameterName}, which must be read first; " +
+                "set the endpoint's region or create it with CreateAsync");
+        }
+
+        return Build(options, NewCredentials(options, time, logger), maxConnections, requestTimeout);
+    }
+
+    /// <summary>
+    /// As <see cref="Create"/>, and when the region is left to the credentials (an SSM parameter in the original
+    /// format carries one) reads them first and takes the parameter's region.
+    /// </summary>
+    public static async Task<S3Endpoint> CreateAsync(
+        S3EndpointOptions options, int maxConnections, TimeProvider? time = null, TimeSpan? requestTimeout = null, ILogger? logger = null)
+    {
+        Validate(options);
+        var credentials = NewCredentials(options, time, logger);
+        if (options.RegionFromCredentials)
+        {
+            try
+            {
+                var loaded = await credentials.GetLoadedAsync();
+                options = options with
+                {
+                    Region = loaded.Region ?? throw new EndpointConfigurationException(
+                        $"endpoint '{options.Name}': SSM parameter {options.Credentials.ParameterName} has no \"region\"; set the endpoint's region"),
+                };
+            }
+            catch
+            {
+                credentials.Dispose();
+                throw;
+            }
+        }
+
+        return Build(options, credentials, maxConnections, requestTimeout);
+    }
+
+    /// <summary>
+    /// True when a server-side copy from this endpoint to <paramref name="destination"/> is possible: the same S3 service
+    /// reached with the same credential source (so one signer can read the source and write the destination).
+    /// </summary>
+    public bool CanCopyServerSideTo(S3Endpoint destination) =>
+        ReferenceEquals(this, destination) ||
+        (Options.ServiceIdentity == destination.Options.ServiceIdentity && Options.Credentials == destination.Options.Credentials);
+
+    private static void Validate(S3EndpointOptions options)
     {
         if (options.Validate() is { } problem)
         {
-            throw new ArgumentException(problem, nameof(options));
+            throw new EndpointConfigurationException(problem);
         }
+    }
 
-        var credentials = new ReloadableCredentials(CredentialLoader.For(options), options.Credentials.RefreshInterval, time ?? TimeProvider.System);
+    private static ReloadableCredentials NewCredentials(S3EndpointOptions options, TimeProvider? time, ILogger? logger) =>
+        new(CredentialLoader.For(options), options.Credentials.RefreshInterval, time ?? TimeProvider.System, logger, options.Name);
+
+    private static S3Endpoint Build(S3EndpointOptions options, ReloadableCredentials credentials, int maxConnections, TimeSpan? requestTimeout)
+    {
         var authority = options.CertificateAuthorityPath is { } path ? X509CertificateLoader.LoadCertificateFromFile(path) : null;
+        var http = new PooledHttpClientFactory(Math.Max(MinConnections, maxConnections), authority);
         var config = new AmazonS3Config
         {
             MaxErrorRetry = 0,
             Timeout = requestTimeout ?? DefaultRequestTimeout,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            HttpClientFactory = new PooledHttpClientFactory(Math.Max(2, maxConnections), authority),
+            HttpClientFactory = http,
             ForcePathStyle = options.ForcePathStyle ?? options.ServiceUrl is not null,
         };
         if (options.ServiceUrl is { } url)
@@ -60,20 +134,13 @@ public sealed class S3Endpoint : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.SigningRegion);
         }
 
-        return new S3Endpoint(options, credentials, new AmazonS3Client(credentials, config));
+        return new S3Endpoint(options, credentials, new AmazonS3Client(credentials, config), http);
     }
-
-    /// <summary>
-    /// True when a server-side copy from this endpoint to <paramref name="destination"/> is possible: the same S3 service
-    /// reached with the same credential source (so one signer can read the source and write the destination).
-    /// </summary>
-    public bool CanCopyServerSideTo(S3Endpoint destination) =>
-        ReferenceEquals(this, destination) ||
-        (Options.ServiceIdentity == destination.Options.ServiceIdentity && Options.Credentials == destination.Options.Credentials);
 
     public void Dispose()
     {
         Client.Dispose();
+        _http.Dispose();
         Credentials.Dispose();
     }
 

@@ -18,8 +18,13 @@ public sealed partial class RetryPolicy(RetryOptions options, TimeProvider time,
         var refreshes = 0;
         for (var attempt = 0; ; attempt++)
         {
+            long generation = -1;
             try
             {
+                // Load the credentials now if they are due, and note which ones this attempt signs with: a refusal
+                // invalidates exactly these, not a reload another request made meanwhile.
+                await endpoint.Credentials.GetCredentialsAsync();
+                generation = endpoint.Credentials.Generation;
                 return await action(cancellationToken);
             }
             catch (Exception e) when (e is not (PermanentTransferException or SourceChangedException or UploadGoneException))
@@ -35,9 +40,13 @@ public sealed partial class RetryPolicy(RetryOptions options, TimeProvider time,
                     case FailureKind.UploadGone:
                         throw new UploadGoneException(described);
                     case FailureKind.Credentials when refreshes < options.MaxCredentialRefreshes && attempt < options.MaxRetries:
-                        refreshes++;
-                        endpoint.Credentials.Invalidate();
-                        LogCredentialsReloaded(logger, endpoint.Name, operation);
+                        // Only the first of many requests refused together reloads; the others retry with its result.
+                        if (endpoint.Credentials.Invalidate(generation))
+                        {
+                            refreshes++;
+                            LogCredentialsReloaded(logger, endpoint.Name, operation);
+                        }
+
                         break;
                     case FailureKind.Transient when attempt < options.MaxRetries:
                         break;

@@ -61,7 +61,7 @@ public static class S3ErrorClassifier
             case AmazonServiceException service:
                 return ClassifyService(service.ErrorCode, service.StatusCode, service.Message);
             case CredentialSourceException credentials:
-                return (FailureKind.Permanent, credentials.Message);
+                return (credentials.IsTransient ? FailureKind.Transient : FailureKind.Permanent, credentials.Message);
             case IntegrityException integrity:
                 return (FailureKind.Transient, integrity.Message);
             case HttpRequestException or IOException or SocketException or TimeoutException:
@@ -80,17 +80,26 @@ public static class S3ErrorClassifier
 
     private static (FailureKind Kind, string Reason) ClassifyService(string? code, HttpStatusCode status, string message)
     {
+        // A response without a body (any HEAD) carries no error code; the SDK then reports the status's name as the
+        // code ("Forbidden", "NotFound"), so that is no more than the status either.
+        if (code == status.ToString())
+        {
+            code = null;
+        }
+
         var reason = string.IsNullOrEmpty(code) ? $"HTTP {(int)status}" : $"{code}: {message}";
         if (!string.IsNullOrEmpty(code) && ByCode.TryGetValue(code, out var kind))
         {
             return (kind, reason);
         }
 
-        // HEAD answers carry no error code; the status has to do.
+        // Without a code the status has to do. A bare 403 is AccessDenied or a key S3 no longer accepts (rotated,
+        // expired) — and a copy starts with a HEAD — so it gets the chance to reload the keys; when fresh keys are
+        // refused too, the retry policy ends it as permanent.
         return (int)status switch
         {
             412 => (FailureKind.SourceChanged, reason),
-            403 when string.IsNullOrEmpty(code) => (FailureKind.Permanent, "AccessDenied (HTTP 403)"),
+            403 when string.IsNullOrEmpty(code) => (FailureKind.Credentials, "AccessDenied (HTTP 403)"),
             404 when string.IsNullOrEmpty(code) => (FailureKind.Permanent, "NotFound (HTTP 404)"),
             408 or 429 or >= 500 => (FailureKind.Transient, reason),
             0 => (FailureKind.Transient, reason),

@@ -69,7 +69,7 @@ public sealed class ManifestListerTests : IAsyncLifetime
         var paid = Assert.Single(await Lister(source, destination, new DiffOptions(), requesterPays: true).DiffAsync(new StringReader("c+d")).ToListAsync());
 
         Assert.Equal(DiffKind.SourceMissing, refused.Kind);
-        Assert.Contains("Forbidden", refused.Detail, StringComparison.Ordinal);
+        Assert.Contains("AccessDenied (HTTP 403)", refused.Detail, StringComparison.Ordinal);
         Assert.Contains("s3:ListBucket", refused.Detail, StringComparison.Ordinal);
         Assert.Equal(DiffKind.Missing, paid.Kind);
     }
