@@ -16,6 +16,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     private readonly ConcurrentDictionary<string, TrackedObject> _inFlight = new(StringComparer.Ordinal);
     private int _waiting;
     private volatile bool _draining;
+    private readonly CancellationTokenSource _drained = new();
 
     public TransferScheduler(MigrationEngineOptions options)
     {
@@ -76,9 +77,18 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     {
         _draining = true;
         var started = time.GetTimestamp();
-        while (BytesBuffered > 0 && time.GetElapsedTime(started) < timeout)
+        try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            while (BytesBuffered > 0 && time.GetElapsedTime(started) < timeout)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
+            }
+        }
+        finally
+        {
+            // Whatever still waits to start is interrupted now (its job comes back and resumes), so that the silo's
+            // stop does not wait on work that can never begin.
+            await _drained.CancelAsync();
         }
     }
 
@@ -90,10 +100,22 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
         return entry;
     }
 
-    public void Dispose() => _objects.Dispose();
+    public void Dispose()
+    {
+        _objects.Dispose();
+        _drained.Dispose();
+    }
 
-    private Task WhileDrainingAsync(CancellationToken cancellationToken) =>
-        _draining ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
+    private async Task WhileDrainingAsync(CancellationToken cancellationToken)
+    {
+        if (!_draining)
+        {
+            return;
+        }
+
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drained.Token);
+        await Task.Delay(Timeout.Infinite, either.Token);
+    }
 
     private void Untrack(TrackedObject entry) => _inFlight.TryRemove(entry.MigrationId + "\n" + entry.DestinationId, out _);
 
