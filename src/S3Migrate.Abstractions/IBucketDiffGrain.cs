@@ -2,6 +2,7 @@ namespace S3Migrate.Abstractions;
 
 /// <summary>Lists source and destination of one route (or key range) in key order and publishes the jobs.</summary>
 [Alias("s3m.IBucketDiffGrain")]
+[Orleans.CodeGeneration.Version(1)]
 public interface IBucketDiffGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or resumes from its checkpoint) in the background and returns at once.</summary>

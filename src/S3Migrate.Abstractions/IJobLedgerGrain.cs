@@ -6,6 +6,7 @@ namespace S3Migrate.Abstractions;
 /// ledger is full, which bounds the queue.
 /// </summary>
 [Alias("s3m.IJobLedgerGrain")]
+[Orleans.CodeGeneration.Version(1)]
 public interface IJobLedgerGrain : IGrainWithStringKey
 {
     /// <summary>Marks the objects as in flight; returns those that were not already.</summary>

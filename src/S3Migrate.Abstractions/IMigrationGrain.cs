@@ -2,6 +2,7 @@ namespace S3Migrate.Abstractions;
 
 /// <summary>A migration (key: its id): validates and preflights the spec, runs the diffs, aggregates progress.</summary>
 [Alias("s3m.IMigrationGrain")]
+[Orleans.CodeGeneration.Version(1)]
 public interface IMigrationGrain : IGrainWithStringKey
 {
     /// <summary>Validates, preflights both endpoints and starts; a spec that cannot run is rejected with one clear reason.</summary>

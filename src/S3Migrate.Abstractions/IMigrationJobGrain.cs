@@ -5,6 +5,7 @@ namespace S3Migrate.Abstractions;
 /// the silo's scheduler, absorbs duplicates and acknowledges its job only when the object reached a terminal state.
 /// </summary>
 [Alias("s3m.IMigrationJobGrain")]
+[Orleans.CodeGeneration.Version(1)]
 public interface IMigrationJobGrain : IGrainWithStringKey
 {
     [AlwaysInterleave]

@@ -27,7 +27,7 @@ public sealed class SiloProcess : IDisposable
     public string Gateway => $"127.0.0.1:{GatewayPort}";
 
     /// <summary>Starts the silo and returns once its gateway accepts connections.</summary>
-    public static async Task<SiloProcess> StartAsync(CliHarness cli)
+    public static async Task<SiloProcess> StartAsync(CliHarness cli, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var gatewayPort = LoopbackPort.FindFree();
         var environment = new Dictionary<string, string?>(cli.Environment)
@@ -42,6 +42,11 @@ public sealed class SiloProcess : IDisposable
         foreach (var (name, server) in new[] { (LocalS3Harness.GlobalName, cli.GlobalServer), (LocalS3Harness.ChinaName, cli.ChinaServer) })
         {
             Endpoint(environment, name, server);
+        }
+
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[name] = value;
         }
 
         var process = Programs.Start(Programs.Silo, [], environment, cli.WorkDirectory);
