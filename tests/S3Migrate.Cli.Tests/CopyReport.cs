@@ -20,6 +20,8 @@ public sealed record CopyReport
 
     public int ExitCode { get; init; }
 
+    public double ElapsedSeconds { get; init; }
+
     /// <summary>The report on the process's standard output; a clear failure (with all the output) when there is none.</summary>
     public static CopyReport Parse(ProcessResult result)
     {

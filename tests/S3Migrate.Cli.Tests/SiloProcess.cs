@@ -30,11 +30,16 @@ public sealed class SiloProcess : IDisposable
     public static async Task<SiloProcess> StartAsync(CliHarness cli, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var gatewayPort = LoopbackPort.FindFree();
+        var siloPort = LoopbackPort.FindFree().ToString(CultureInfo.InvariantCulture);
         var environment = new Dictionary<string, string?>(cli.Environment)
         {
             ["S3Migrate__Mode"] = "Embedded",
-            ["S3Migrate__Embedded__SiloPort"] = LoopbackPort.FindFree().ToString(CultureInfo.InvariantCulture),
+            ["S3Migrate__Embedded__SiloPort"] = siloPort,
             ["S3Migrate__Embedded__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+
+            // The same ports when the settings choose cluster mode.
+            ["S3Migrate__Cluster__SiloPort"] = siloPort,
+            ["S3Migrate__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["S3Migrate__Transfer__StateDirectory"] = Path.Combine(cli.WorkDirectory, "silo-state"),
             ["S3Migrate__ShutdownDrainSeconds"] = "5",
             ["Logging__LogLevel__Default"] = "Warning",

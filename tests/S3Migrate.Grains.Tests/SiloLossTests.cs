@@ -37,7 +37,7 @@ public sealed class SiloLossTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Wait until a secondary silo (the primary holds the test membership table) is copying large objects.
         var primary = _cluster.Cluster.Silos[0].SiloAddress;
-        (Orleans.TestingHost.InProcessSiloHandle Silo, Scheduling.TransferScheduler Scheduler) victim = default;
+        (global::Orleans.TestingHost.InProcessSiloHandle Silo, Scheduling.TransferScheduler Scheduler) victim = default;
         await MigrationTests.WaitUntilAsync(() =>
         {
             victim = _cluster.Schedulers().FirstOrDefault(s => !s.Silo.SiloAddress.Equals(primary) && s.Scheduler.InFlight.Any(static o => o.BytesDone > 0));

@@ -10,8 +10,8 @@ public sealed class TableTests(Stacks stacks)
     private static readonly Dictionary<string, (string Partition, string Sort, string Setting)> Expected = new()
     {
         ["TablesMembershipTable"] = ("DeploymentId", "SiloIdentity", "S3Migrate__Cluster__MembershipTableName"),
-        ["TablesGrainStateTable"] = ("GrainReference", "GrainType", "S3Migrate__Cluster__GrainStateTableName"),
-        ["TablesReminderTable"] = ("ServiceId", "GrainReference", "S3Migrate__Cluster__ReminderTableName"),
+        ["TablesGrainStateTable"] = ("GrainReference", "StateName", "S3Migrate__Cluster__GrainStateTableName"),
+        ["TablesReminderTable"] = ("ServiceId", "ReminderKey", "S3Migrate__Cluster__ReminderTableName"),
     };
 
     [Fact]

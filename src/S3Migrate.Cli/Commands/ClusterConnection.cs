@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using S3Migrate.Cli.Console;
+using S3Migrate.Orleans.Aws.Clustering;
 
 namespace S3Migrate.Cli.Commands;
 
@@ -27,9 +28,21 @@ internal sealed class ClusterConnection
         DefaultValueFactory = _ => 15,
     };
 
+    public Option<string?> MembershipTable { get; } = new("--membership-table")
+    {
+        Description = "Find the gateways in this DynamoDB membership table (a cluster deployment) instead of --gateway",
+    };
+
+    public Option<string?> Region { get; } = new("--region") { Description = "The region of --membership-table (default: the SDK's, e.g. AWS_REGION)" };
+
+    public Option<string?> DynamoDbUrl { get; } = new("--dynamodb-url") { Description = "A DynamoDB-compatible endpoint for --membership-table (testing)" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Gateway);
+        command.Options.Add(MembershipTable);
+        command.Options.Add(Region);
+        command.Options.Add(DynamoDbUrl);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
         command.Options.Add(ConnectTimeout);
@@ -38,8 +51,16 @@ internal sealed class ClusterConnection
     /// <summary>A connected client host; dispose it when done.</summary>
     public async Task<IHost> ConnectAsync(ParseResult result, CancellationToken cancellationToken)
     {
+        var table = result.GetValue(MembershipTable);
         var gateway = result.GetValue(Gateway)!;
-        var endpoint = ParseEndpoint(gateway);
+        var endpoint = table is null ? ParseEndpoint(gateway) : null;
+        var where = table is null ? $"at {gateway}" : $"listed in DynamoDB table '{table}'";
+        Uri? dynamoDbUrl = null;
+        if (result.GetValue(DynamoDbUrl) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out dynamoDbUrl))
+        {
+            throw new UsageException($"--dynamodb-url '{url}' is not an absolute URL");
+        }
+
         var seconds = result.GetValue(ConnectTimeout);
         if (seconds < 1)
         {
@@ -50,7 +71,20 @@ internal sealed class ClusterConnection
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(endpoint);
+            if (endpoint is not null)
+            {
+                client.UseStaticClustering(endpoint);
+            }
+            else
+            {
+                client.UseDynamoDbClustering(o =>
+                {
+                    o.TableName = table!;
+                    o.Region = result.GetValue(Region) ?? Environment.GetEnvironmentVariable("AWS_REGION");
+                    o.ServiceUrl = dynamoDbUrl;
+                });
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = result.GetValue(ClusterId)!;
@@ -70,12 +104,12 @@ internal sealed class ClusterConnection
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new UsageException($"cannot reach a silo gateway at {gateway}: no answer within {seconds} s", e);
+            throw new UsageException($"cannot reach a silo gateway {where}: no answer within {seconds} s", e);
         }
         catch (Exception e) when (e is OrleansException or SiloUnavailableException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             host.Dispose();
-            throw new UsageException($"cannot reach a silo gateway at {gateway}: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new UsageException($"cannot reach a silo gateway {where}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 

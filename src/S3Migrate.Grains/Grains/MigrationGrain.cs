@@ -24,6 +24,9 @@ public sealed partial class MigrationGrain(
     /// <summary>Rounds after the first that may still find work before the migration ends with what it has.</summary>
     public const int MaxReconciliationRounds = 5;
 
+    /// <summary>Throughput is reported once its samples span at least this long.</summary>
+    private const double MinimumThroughputSeconds = 3;
+
     private const string ResyncReminder = "resync";
 
     /// <summary>Progress is saved at most this often (reports arrive every second from every silo).</summary>
@@ -484,9 +487,10 @@ public sealed partial class MigrationGrain(
             return 0;
         }
 
+        // Over the first seconds the rate says little (large objects have only begun), and an ETA from it less.
         var first = _samples.Peek();
         var seconds = time.GetElapsedTime(first.At).TotalSeconds;
-        return seconds <= 0 ? 0 : Math.Max(0, BytesMoved() - first.Bytes) / seconds;
+        return seconds < MinimumThroughputSeconds ? 0 : Math.Max(0, BytesMoved() - first.Bytes) / seconds;
     }
 
     /// <summary>Bytes sent so far, counting the parts of objects still in flight (so large objects show a steady rate).</summary>

@@ -275,6 +275,12 @@ public sealed class ClusterSettings
     /// <summary>SQS-compatible endpoint (tests).</summary>
     public Uri? SqsServiceUrl { get; set; }
 
+    /// <summary>The address other silos and clients reach this silo at; by default the host's own address.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Create the DynamoDB tables when missing (development; deployments create them with the CDK app).</summary>
+    public bool CreateTables { get; set; }
+
     public IEnumerable<string> Validate()
     {
         foreach (var (name, value) in new[]
@@ -287,6 +293,11 @@ public sealed class ClusterSettings
             {
                 yield return $"S3Migrate:Cluster:{name} is required in cluster mode";
             }
+        }
+
+        if (AdvertisedAddress is not null && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"S3Migrate:Cluster:AdvertisedAddress '{AdvertisedAddress}' is not an IP address";
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,6 +13,10 @@ using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Preflight;
 using S3Migrate.Grains.Progress;
 using S3Migrate.Grains.Scheduling;
+using S3Migrate.Orleans.Aws;
+using S3Migrate.Orleans.Aws.Clustering;
+using S3Migrate.Orleans.Aws.Reminders;
+using S3Migrate.Orleans.Aws.Storage;
 using S3Migrate.Silo.BucketList;
 using S3Migrate.Silo.Configuration;
 using S3Migrate.Transfer.Copy;
@@ -90,7 +95,8 @@ public static class SiloHosting
     {
         if (settings.Mode == SiloMode.Cluster)
         {
-            throw new SettingsException("S3Migrate:Mode Cluster needs the DynamoDB and SQS providers, which this build does not include; use Embedded");
+            ConfigureCluster(silo, settings.Cluster);
+            return;
         }
 
         var embedded = settings.Embedded;
@@ -102,14 +108,54 @@ public static class SiloHosting
     public static void AddEmbeddedProviders(ISiloBuilder silo)
     {
         silo.AddMemoryGrainStorageAsDefault();
-        silo.AddMemoryStreams(StreamNames.Provider, streams =>
-        {
-            streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
-            streams.ConfigurePullingAgent(o => o.Configure(p => p.MaxEventDeliveryTime = TimeSpan.FromSeconds(10)));
-        });
+        AddJobStreams(silo);
         silo.UseInMemoryReminderService();
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));
     }
+
+    /// <summary>
+    /// Cluster mode: membership, grain state and reminders in DynamoDB, so silos find each other and migrations survive
+    /// the loss of any silo. Job streams are still the memory provider (its queues live in grains spread over the
+    /// cluster): jobs held by a lost silo are not redelivered but found again by the migration's stall detection and
+    /// reconciliation round.
+    /// </summary>
+    private static void ConfigureCluster(ISiloBuilder silo, ClusterSettings cluster)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId!;
+            o.ServiceId = cluster.ServiceId!;
+        });
+        if (cluster.AdvertisedAddress is { } address)
+        {
+            silo.ConfigureEndpoints(IPAddress.Parse(address), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.UseDynamoDbClustering(o => Table(o, cluster, cluster.MembershipTableName!));
+        silo.AddDynamoDbGrainStorageAsDefault(o => Table(o, cluster, cluster.GrainStateTableName!));
+        silo.UseDynamoDbReminderService(o => Table(o, cluster, cluster.ReminderTableName!));
+        AddJobStreams(silo);
+        silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));
+    }
+
+    private static void Table(DynamoDbTableOptions options, ClusterSettings cluster, string table)
+    {
+        options.TableName = table;
+        options.Region = cluster.Region;
+        options.ServiceUrl = cluster.DynamoDbServiceUrl;
+        options.CreateIfNotExists = cluster.CreateTables;
+    }
+
+    private static void AddJobStreams(ISiloBuilder silo) =>
+        silo.AddMemoryStreams(StreamNames.Provider, streams =>
+        {
+            streams.ConfigureStreamPubSub(global::Orleans.Streams.StreamPubSubType.ImplicitOnly);
+            streams.ConfigurePullingAgent(o => o.Configure(p => p.MaxEventDeliveryTime = TimeSpan.FromSeconds(10)));
+        });
 
     /// <summary>
     /// Hosted services that must start after the silo and stop before it (hosted services stop in reverse order): the

@@ -17,9 +17,9 @@ internal sealed class ClusterTables : Construct
     public const string MembershipPartitionKey = "DeploymentId";
     public const string MembershipSortKey = "SiloIdentity";
     public const string GrainStatePartitionKey = "GrainReference";
-    public const string GrainStateSortKey = "GrainType";
+    public const string GrainStateSortKey = "StateName";
     public const string ReminderPartitionKey = "ServiceId";
-    public const string ReminderSortKey = "GrainReference";
+    public const string ReminderSortKey = "ReminderKey";
 
     public Table Membership { get; }
 
