@@ -22,7 +22,7 @@ public sealed partial class ObjectJobRunner(
     public async Task<ObjectOutcome> RunAsync(ObjectJob job, CancellationToken cancellationToken)
     {
         using var activity = progress.Activity(job.MigrationId);
-        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, progress.Cancellation(job.MigrationId));
+        using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, progress.Cancellation(job.MigrationId), scheduler.Stopped);
         ObjectOutcome outcome;
         try
         {

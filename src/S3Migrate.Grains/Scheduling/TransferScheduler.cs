@@ -40,6 +40,9 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     /// <summary>True once shutdown began: no object or part starts any more.</summary>
     public bool Draining => _draining;
 
+    /// <summary>Cancelled when the drain has ended: every job links it, so what has not finished is interrupted.</summary>
+    public CancellationToken Stopped => _drained.Token;
+
     public int FreeObjectSlots => Math.Max(0, _objects.CurrentCount - ObjectsWaiting);
 
     /// <summary>Large objects copying now, with their progress (for progress bars).</summary>
@@ -86,9 +89,9 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
         }
         finally
         {
-            // Whatever still waits to start is interrupted now (its job comes back and resumes), so that the silo's
-            // stop does not wait on work that can never begin.
-            await _drained.CancelAsync();
+            // Whatever still runs or waits to start is interrupted now (its job comes back and resumes), so that the
+            // silo's stop does not wait on work that can never begin.
+            _drained.Cancel();
         }
     }
 
@@ -106,16 +109,9 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
         _drained.Dispose();
     }
 
-    private async Task WhileDrainingAsync(CancellationToken cancellationToken)
-    {
-        if (!_draining)
-        {
-            return;
-        }
-
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _drained.Token);
-        await Task.Delay(Timeout.Infinite, either.Token);
-    }
+    /// <summary>While draining, waits until <paramref name="cancellationToken"/> is cancelled.</summary>
+    private Task WhileDrainingAsync(CancellationToken cancellationToken) =>
+        _draining ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
 
     private void Untrack(TrackedObject entry) => _inFlight.TryRemove(entry.MigrationId + "\n" + entry.DestinationId, out _);
 
