@@ -93,6 +93,10 @@ internal sealed class CopyCommand
         try
         {
             await host.StartAsync(cancellationToken);
+
+            // Ctrl+C stops new parts at once; the parts in flight finish while the silo stops.
+            var scheduler = host.Services.GetRequiredService<TransferScheduler>();
+            using var draining = interrupt.Token.Register(scheduler.BeginDrain);
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var id = "copy-" + DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
             var migration = grains.GetGrain<IMigrationGrain>(id);

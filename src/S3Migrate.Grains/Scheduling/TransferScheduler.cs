@@ -78,7 +78,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     /// </summary>
     public async Task DrainAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        _draining = true;
+        BeginDrain();
         var started = time.GetTimestamp();
         try
         {
@@ -94,6 +94,9 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
             _drained.Cancel();
         }
     }
+
+    /// <summary>From now on no object or part starts; what is in flight goes on (see <see cref="DrainAsync"/>).</summary>
+    public void BeginDrain() => _draining = true;
 
     /// <summary>Registers a large object for progress reporting until the returned handle is disposed.</summary>
     public TrackedObject Track(string migrationId, string destinationId, long size)

@@ -64,6 +64,22 @@ public sealed class KilledCopyTests : IAsyncLifetime
         }
 
         _engine.DestinationServer.Faults.Clear();
+
+        // A part whose body had fully arrived when the process died is still stored by the server; on a busy machine
+        // that can take a moment. The resume must find it, so wait until the server has settled.
+        var settled = -1;
+        for (var wait = 0; wait < 50; wait++)
+        {
+            var now = _engine.DestinationServer.Counters.Requests("UploadPart");
+            if (now == settled)
+            {
+                break;
+            }
+
+            settled = (int)now;
+            await Task.Delay(200);
+        }
+
         var uploadedBeforeKill = _engine.DestinationServer.Counters.Journal(r => r is { Operation: "UploadPart", Status: 200 }).Count;
 
         var second = await ExternalProcess.RunAsync("dotnet", Arguments(source, destination));
