@@ -76,9 +76,11 @@ public static class SiloHosting
         services.AddSingleton<ProgressAggregator>();
         services.AddSingleton<ProgressFlusher>();
         services.AddSingleton<IEnumerable<S3EndpointOptions>>(settings.EndpointOptions());
-        services.AddSingleton<IUploadStateStore>(_ => settings.Mode == SiloMode.Embedded
+        // Embedded: files, which survive kill -9 of the one process. Cluster: grain state in DynamoDB, which any silo
+        // that resumes the object can read.
+        services.AddSingleton<IUploadStateStore>(sp => settings.Mode == SiloMode.Embedded
             ? new FileUploadStateStore(settings.Transfer.StateDirectory ?? DefaultStateDirectory())
-            : new MemoryUploadStateStore());
+            : new GrainUploadStateStore(sp.GetRequiredService<IGrainFactory>()));
         services.AddSingleton(sp => new EndpointRegistry(
             sp.GetRequiredService<IEnumerable<S3EndpointOptions>>(), settings.Transfer, sp.GetRequiredService<TransferScheduler>(),
             sp.GetRequiredService<IUploadStateStore>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(),
