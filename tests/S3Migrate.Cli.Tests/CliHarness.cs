@@ -109,6 +109,20 @@ public sealed class CliHarness : IAsyncDisposable
 
             await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = entry.Key, InputStream = new MemoryStream(entry.Value) }, token);
         });
+
+        // The server counts a request once its response is written, which can be just after the client has read it:
+        // let the counters settle, so that a reset after arranging does not leave these requests behind.
+        await SettleAsync(endpoint);
+    }
+
+    private static async Task SettleAsync(LocalS3Endpoint endpoint)
+    {
+        var last = -1L;
+        for (var i = 0; i < 40 && endpoint.Counters.TotalRequests != last; i++)
+        {
+            last = endpoint.Counters.TotalRequests;
+            await Task.Delay(50);
+        }
     }
 
     public async Task<byte[]> GetAsync(LocalS3Endpoint endpoint, string bucket, string key)
