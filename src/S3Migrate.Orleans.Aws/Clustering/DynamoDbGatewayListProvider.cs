@@ -33,7 +33,7 @@ public sealed class DynamoDbGatewayListProvider(
     public Task InitializeGatewayListProviderAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var created = DynamoDbClientFactory.Create(_options);
+        var created = DynamoDbClients.Create(_options);
         if (Interlocked.CompareExchange(ref _dynamoDb, created, null) is not null)
         {
             created.Dispose();

@@ -42,7 +42,7 @@ public sealed partial class DynamoDbMembershipTable(
 
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
-        var created = DynamoDbClientFactory.Create(_options);
+        var created = DynamoDbClients.Create(_options);
         if (Interlocked.CompareExchange(ref _dynamoDb, created, null) is not null)
         {
             created.Dispose();

@@ -2,10 +2,10 @@ using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 
-namespace S3Migrate.Orleans.Aws.Clustering;
+namespace S3Migrate.Orleans.Aws;
 
-/// <summary>Makes the DynamoDB client the membership table and the gateway list provider talk through.</summary>
-internal static class DynamoDbClientFactory
+/// <summary>Makes the DynamoDB client every provider here talks through (membership, gateway list, grain storage, reminders).</summary>
+internal static class DynamoDbClients
 {
     /// <summary>The region a local endpoint is signed for when none is configured; emulators accept any.</summary>
     private const string LocalEndpointRegion = "us-east-1";
