@@ -87,7 +87,8 @@ public sealed class InterruptedCopyTests : IAsyncLifetime
         var parts = 0;
         void Count(RequestRecord r)
         {
-            if (r is { Operation: "UploadPart", Status: 200 } && Interlocked.Increment(ref parts) >= 3)
+            // After the first stored part: no object (four parts, two in flight) can then finish while the copy drains.
+            if (r is { Operation: "UploadPart", Status: 200 } && Interlocked.Increment(ref parts) >= 1)
             {
                 partsArrived.TrySetResult();
             }
