@@ -21,6 +21,12 @@ public sealed record ObjectOutcome(
     [property: Id(1)] ObjectOutcomeKind Kind,
     [property: Id(2)] string? Reason)
 {
+    /// <summary>The reason of an object interrupted because its migration was cancelled (done with; not offered again).</summary>
+    public const string CancelledReason = "cancelled";
+
+    /// <summary>The reason of an object interrupted because its silo is stopping (offered again, resumed).</summary>
+    public const string StoppingReason = "interrupted: silo stopping";
+
     [Id(3)]
     public long Size { get; init; }
 

@@ -13,6 +13,7 @@ namespace S3Migrate.Grains.Grains;
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.ObjectJobs)]
 [GrainType("s3m.objectjob")]
+[global::Orleans.Placement.PreferLocalPlacement]
 public sealed partial class MigrationJobGrain(
     ObjectJobRunner runner, IJobAcknowledgement acknowledgement, ILogger<MigrationJobGrain> logger) : Grain, IMigrationJobGrain, IDisposable
 {
@@ -54,26 +55,58 @@ public sealed partial class MigrationJobGrain(
 
     public async Task CancelAsync() => await _stopping.CancelAsync();
 
-    private Task OnJobAsync(ObjectJob job, StreamSequenceToken? token)
+    private async Task OnJobAsync(ObjectJob job, StreamSequenceToken? token)
     {
         var stream = StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString());
+        acknowledgement.Hold(token);
         var delivery = new Delivery(job, stream, token);
         if (_current is not null)
         {
-            if (SameJob(_current.Job, job) || IsOlder(job, _current.Job) || (_next is not null && SameJob(_next.Job, job)))
+            if (SameJob(_current.Job, job) || (_next is not null && SameJob(_next.Job, job)))
             {
-                // A duplicate (redelivery, re-diff, repeated event): the running copy covers it.
+                // A duplicate (redelivery, re-diff, repeated event): the running copy covers it. The newest delivery is
+                // kept (a redelivered message can only be deleted through its newest receipt), the older one let go.
                 LogDuplicate(logger, job.MigrationId, job.DestinationId);
-                return acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+                var older = SameJob(_current.Job, job) ? _current : _next!;
+                if (ReferenceEquals(older, _current))
+                {
+                    _current = delivery;
+                }
+                else
+                {
+                    _next = delivery;
+                }
+
+                await acknowledgement.AcknowledgeAsync(older.Stream, older.Token, CancellationToken.None);
+                return;
+            }
+
+            if (IsOlder(job, _current.Job))
+            {
+                LogOlderEvent(logger, job.MigrationId, job.DestinationId, job.Sequencer!);
+                await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+                return;
             }
 
             var superseded = _next;
             _next = delivery;
-            return superseded is null ? Task.CompletedTask : acknowledgement.AcknowledgeAsync(superseded.Stream, superseded.Token, CancellationToken.None);
+            if (superseded is not null)
+            {
+                await acknowledgement.AcknowledgeAsync(superseded.Stream, superseded.Token, CancellationToken.None);
+            }
+
+            return;
+        }
+
+        if (job.Sequencer is { } sequencer && !await GrainFactory.GetGrain<IEventSequencerGrain>(job.DestinationId).TryApplyAsync(sequencer))
+        {
+            // An event older than one already applied to this key (S3 does not deliver in order).
+            LogOlderEvent(logger, job.MigrationId, job.DestinationId, sequencer);
+            await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+            return;
         }
 
         Start(delivery);
-        return Task.CompletedTask;
     }
 
     private void Start(Delivery delivery)
@@ -121,18 +154,29 @@ public sealed partial class MigrationJobGrain(
             BytesDone = outcome.Size,
         };
 
-        // Interrupted work keeps its message: it comes back (to this or another silo) and resumes.
-        if (outcome.Kind != ObjectOutcomeKind.Interrupted || outcome.Reason == "cancelled")
+        // Interrupted work keeps its message: it comes back (to this or another silo) and resumes. A duplicate that
+        // arrived meanwhile may have replaced the delivery: the newest one is acknowledged.
+        var finished = _current ?? delivery;
+        if (outcome.Kind != ObjectOutcomeKind.Interrupted || outcome.Reason == ObjectOutcome.CancelledReason)
         {
-            await acknowledgement.AcknowledgeAsync(delivery.Stream, delivery.Token, CancellationToken.None);
+            await acknowledgement.AcknowledgeAsync(finished.Stream, finished.Token, CancellationToken.None);
+        }
+        else
+        {
+            await acknowledgement.ReleaseAsync(finished.Token);
         }
 
         _current = null;
-        if (_next is { } next && !token.IsCancellationRequested)
+        if (_next is { } next)
         {
             _next = null;
-            Start(next);
-            return;
+            if (!token.IsCancellationRequested)
+            {
+                Start(next);
+                return;
+            }
+
+            await acknowledgement.ReleaseAsync(next.Token);
         }
 
         _keepAlive?.Dispose();
@@ -152,6 +196,9 @@ public sealed partial class MigrationJobGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Migration {MigrationId}: {DestinationId} is already being copied; duplicate job absorbed")]
     private static partial void LogDuplicate(ILogger logger, string migrationId, string destinationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId}: {DestinationId}: ignored an event older than one already applied (sequencer {Sequencer})")]
+    private static partial void LogOlderEvent(ILogger logger, string migrationId, string destinationId, string sequencer);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Migration {MigrationId}: {DestinationId}: unexpected error")]
     private static partial void LogUnexpected(ILogger logger, string migrationId, string destinationId, Exception exception);

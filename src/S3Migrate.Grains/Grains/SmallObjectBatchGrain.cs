@@ -12,11 +12,14 @@ namespace S3Migrate.Grains.Grains;
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Batches)]
 [GrainType("s3m.batch")]
+[global::Orleans.Placement.PreferLocalPlacement]
 public sealed partial class SmallObjectBatchGrain(IJobAcknowledgement acknowledgement, ILogger<SmallObjectBatchGrain> logger) : Grain, IGrainWithStringKey, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _worker;
     private IGrainTimer? _keepAlive;
+    private StreamId _stream;
+    private StreamSequenceToken? _token;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -38,11 +41,18 @@ public sealed partial class SmallObjectBatchGrain(IJobAcknowledgement acknowledg
 
     private Task OnBatchAsync(JobBatch batch, StreamSequenceToken? token)
     {
+        acknowledgement.Hold(token);
         if (_worker is { IsCompleted: false })
         {
-            // The same batch again while it runs (a redelivery): the running copy covers it.
-            return Task.CompletedTask;
+            // The same batch again while it runs (a redelivery): the running copy covers it, and acknowledges the
+            // newest delivery (a redelivered message can only be deleted through its newest receipt).
+            var older = _token;
+            _token = token;
+            return acknowledgement.AcknowledgeAsync(_stream, older, CancellationToken.None);
         }
+
+        _stream = StreamId.Create(StreamNames.Batches, this.GetPrimaryKeyString());
+        _token = token;
 
         _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
         {
@@ -51,24 +61,29 @@ public sealed partial class SmallObjectBatchGrain(IJobAcknowledgement acknowledg
             KeepAlive = true,
             Interleave = true,
         });
-        _worker = RunAsync(batch, StreamId.Create(StreamNames.Batches, this.GetPrimaryKeyString()), token);
+        _worker = RunAsync(batch);
         return Task.CompletedTask;
     }
 
-    private async Task RunAsync(JobBatch batch, StreamId stream, StreamSequenceToken? token)
+    private async Task RunAsync(JobBatch batch)
     {
         await Task.Yield();
         try
         {
             var outcomes = await GrainFactory.GetGrain<ISmallObjectWorker>(0).CopyAsync(batch, _stopping.Token);
-            if (outcomes.All(static o => o.Kind != ObjectOutcomeKind.Interrupted || o.Reason == "cancelled"))
+            if (outcomes.All(static o => o.Kind != ObjectOutcomeKind.Interrupted || o.Reason == ObjectOutcome.CancelledReason))
             {
-                await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+                await acknowledgement.AcknowledgeAsync(_stream, _token, CancellationToken.None);
+            }
+            else
+            {
+                await acknowledgement.ReleaseAsync(_token);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or OrleansException)
         {
             LogInterrupted(logger, batch.BatchId, e.Message);
+            await acknowledgement.ReleaseAsync(_token);
         }
 
         _keepAlive?.Dispose();

@@ -34,6 +34,7 @@ public sealed class JobPublisher(IClusterClient client, ProgressAggregator progr
         var acquired = (await ledger.AcquireAsync([.. jobs.Select(static j => j.DestinationId)])).ToHashSet(StringComparer.Ordinal);
         var provider = client.GetStreamProvider(StreamNames.Provider);
         var small = new List<ObjectJob>();
+        var sends = new List<Task>();
         long published = 0;
         long bytes = 0;
         foreach (var job in jobs.Where(j => acquired.Contains(j.DestinationId)))
@@ -46,14 +47,17 @@ public sealed class JobPublisher(IClusterClient client, ProgressAggregator progr
                 continue;
             }
 
-            await provider.GetStream<ObjectJob>(StreamId.Create(StreamNames.ObjectJobs, job.DestinationId)).OnNextAsync(job);
+            sends.Add(provider.GetStream<ObjectJob>(StreamId.Create(StreamNames.ObjectJobs, job.DestinationId)).OnNextAsync(job));
         }
 
         foreach (var chunk in small.Chunk(options.SmallObjectBatchSize))
         {
             var batchId = batch.MigrationId + "/" + Guid.NewGuid().ToString("N");
-            await provider.GetStream<JobBatch>(StreamId.Create(StreamNames.Batches, batchId)).OnNextAsync(new JobBatch(batchId, chunk));
+            sends.Add(provider.GetStream<JobBatch>(StreamId.Create(StreamNames.Batches, batchId)).OnNextAsync(new JobBatch(batchId, chunk)));
         }
+
+        // All at once, so a queue-backed provider can put several in one request (SQS: ten to a SendMessageBatch).
+        await Task.WhenAll(sends);
 
         progress.Add(batch.MigrationId, new MigrationCounters { ObjectsDiscovered = published, BytesDiscovered = bytes });
         return published;

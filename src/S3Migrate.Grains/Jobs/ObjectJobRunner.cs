@@ -34,7 +34,9 @@ public sealed partial class ObjectJobRunner(
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
-            outcome = new ObjectOutcome(job, ObjectOutcomeKind.Interrupted, "cancelled");
+            // Cancelled with its migration: done with. Otherwise the silo is stopping: the job comes back and resumes.
+            outcome = new ObjectOutcome(
+                job, ObjectOutcomeKind.Interrupted, progress.Cancellation(job.MigrationId).IsCancellationRequested ? ObjectOutcome.CancelledReason : ObjectOutcome.StoppingReason);
         }
         catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidOperationException)
         {
@@ -94,9 +96,15 @@ public sealed partial class ObjectJobRunner(
     {
         var destination = endpoints.Get(spec.DestinationEndpoint);
         var copier = endpoints.Copier(spec.SourceEndpoint, spec.DestinationEndpoint);
-        using var keys = Transfer.Endpoints.ObjectKeyScope.Enter((job.DestinationBucket, job.DestinationKey));
         try
         {
+            if (job.Sequencer is not null && await SourceExistsAsync(job, spec, cancellationToken))
+            {
+                // An ObjectRemoved event, but the key was written again since: the newer object stays.
+                return new ObjectOutcome(job, ObjectOutcomeKind.Skipped, "the source object exists again");
+            }
+
+            using var keys = Transfer.Endpoints.ObjectKeyScope.Enter((job.DestinationBucket, job.DestinationKey));
             await copier.Retries.ExecuteAsync("DeleteObject", destination, token => destination.Client.DeleteObjectAsync(
                 new DeleteObjectRequest { BucketName = job.DestinationBucket, Key = job.DestinationKey }, token), cancellationToken);
             return new ObjectOutcome(job, ObjectOutcomeKind.Deleted, null);
@@ -105,6 +113,25 @@ public sealed partial class ObjectJobRunner(
         {
             return new ObjectOutcome(job, ObjectOutcomeKind.Failed, e.Message);
         }
+    }
+
+    private async Task<bool> SourceExistsAsync(ObjectJob job, MigrationSpec spec, CancellationToken cancellationToken)
+    {
+        var source = endpoints.Get(spec.SourceEndpoint);
+        var retries = endpoints.Copier(spec.SourceEndpoint, spec.DestinationEndpoint).Retries;
+        using var keys = Transfer.Endpoints.ObjectKeyScope.Enter((job.SourceBucket, job.SourceKey));
+        return await retries.ExecuteAsync("HeadObject", source, async token =>
+        {
+            try
+            {
+                await source.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = job.SourceBucket, Key = job.SourceKey }, token);
+                return true;
+            }
+            catch (Amazon.S3.AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+        }, cancellationToken);
     }
 
     /// <summary>A cancelled migration that asked for it aborts the object's unfinished uploads (otherwise they stay, resumable).</summary>

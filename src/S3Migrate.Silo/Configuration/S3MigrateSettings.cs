@@ -259,11 +259,29 @@ public sealed class ClusterSettings
 
     public string? ReminderTableName { get; set; }
 
+    /// <summary>The SQS queue of job messages (several, comma-separated, spread the load over more queues).</summary>
     public string? JobsQueueName { get; set; }
 
+    /// <summary>An SQS queue S3 event notifications are delivered to (optional; they may also arrive on the jobs queue).</summary>
     public string? EventsQueueName { get; set; }
 
+    /// <summary>How long a received job message stays invisible; the heartbeat extends it every third of this while its job runs.</summary>
     public int JobVisibilityTimeoutSeconds { get; set; } = 900;
+
+    /// <summary>Pulling agents across the cluster (Orleans queues mapped onto the SQS queues).</summary>
+    public int JobQueuePartitions { get; set; } = 8;
+
+    /// <summary>Long-poll seconds of one receive (0–20).</summary>
+    public int ReceiveWaitSeconds { get; set; } = 10;
+
+    /// <summary>How soon a message a consumer could not decode comes back (each receive counts towards the DLQ's maxReceiveCount).</summary>
+    public int RejectedVisibilitySeconds { get; set; } = 60;
+
+    /// <summary>Create missing queues (development; deployments create them with their dead-letter queue in the CDK app).</summary>
+    public bool CreateQueues { get; set; }
+
+    /// <summary>How long deletes of finished jobs wait to share a DeleteMessageBatch.</summary>
+    public double DeleteBatchWindowSeconds { get; set; } = 1;
 
     public int SiloPort { get; set; } = 11111;
 
@@ -295,11 +313,42 @@ public sealed class ClusterSettings
             }
         }
 
+        if (JobsQueueName is not null)
+        {
+            var sqs = new S3Migrate.Orleans.Aws.Streaming.SqsStreamOptions();
+            this.ConfigureSqs(sqs);
+            foreach (var problem in sqs.Validate())
+            {
+                yield return "S3Migrate:Cluster: " + problem;
+            }
+        }
+
         if (AdvertisedAddress is not null && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
         {
             yield return $"S3Migrate:Cluster:AdvertisedAddress '{AdvertisedAddress}' is not an IP address";
         }
     }
+}
+
+public static class ClusterSettingsSqs
+{
+    /// <summary>The SQS stream provider's options from these settings.</summary>
+    public static void ConfigureSqs(this ClusterSettings cluster, S3Migrate.Orleans.Aws.Streaming.SqsStreamOptions options)
+    {
+        options.QueueNames = Names(cluster.JobsQueueName);
+        options.ReceiveOnlyQueueNames = Names(cluster.EventsQueueName);
+        options.Region = cluster.Region;
+        options.ServiceUrl = cluster.SqsServiceUrl;
+        options.CreateQueues = cluster.CreateQueues;
+        options.PartitionCount = cluster.JobQueuePartitions;
+        options.VisibilityTimeout = TimeSpan.FromSeconds(cluster.JobVisibilityTimeoutSeconds);
+        options.ReceiveWaitTime = TimeSpan.FromSeconds(cluster.ReceiveWaitSeconds);
+        options.RejectedVisibility = TimeSpan.FromSeconds(cluster.RejectedVisibilitySeconds);
+        options.DeleteBatchWindow = TimeSpan.FromSeconds(cluster.DeleteBatchWindowSeconds);
+    }
+
+    private static List<string> Names(string? names) =>
+        [.. (names ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }
 
 public sealed class MetricsSettings

@@ -17,8 +17,10 @@ using S3Migrate.Orleans.Aws;
 using S3Migrate.Orleans.Aws.Clustering;
 using S3Migrate.Orleans.Aws.Reminders;
 using S3Migrate.Orleans.Aws.Storage;
+using S3Migrate.Orleans.Aws.Streaming;
 using S3Migrate.Silo.BucketList;
 using S3Migrate.Silo.Configuration;
+using S3Migrate.Silo.Streams;
 using S3Migrate.Transfer.Copy;
 using S3Migrate.Transfer.Endpoints;
 using S3Migrate.Transfer.Resume;
@@ -89,7 +91,18 @@ public static class SiloHosting
         services.AddSingleton<JobPublisher>();
         services.AddSingleton<MigrationSpecCache>();
         services.AddSingleton<EndpointPreflight>();
-        services.AddSingleton<IJobAcknowledgement, NoJobAcknowledgement>();
+        services.AddSingleton<MigrationRoutes>();
+        if (settings.Mode == SiloMode.Cluster)
+        {
+            // Job messages on SQS: held while their job runs here, deleted at a terminal state.
+            services.AddKeyedSingleton<ISqsMessageCodec, SqsJobCodec>(StreamNames.Provider);
+            services.AddKeyedSingleton<ISqsReceiveGate, SchedulerReceiveGate>(StreamNames.Provider);
+            services.AddSingleton<IJobAcknowledgement>(static sp => new SqsJobAcknowledgement(sp.GetRequiredKeyedService<SqsMessageLeases>(StreamNames.Provider)));
+        }
+        else
+        {
+            services.AddSingleton<IJobAcknowledgement, NoJobAcknowledgement>();
+        }
     }
 
     /// <summary>Clustering, storage, streams and reminders for the mode.</summary>
@@ -117,9 +130,8 @@ public static class SiloHosting
 
     /// <summary>
     /// Cluster mode: membership, grain state and reminders in DynamoDB, so silos find each other and migrations survive
-    /// the loss of any silo. Job streams are still the memory provider (its queues live in grains spread over the
-    /// cluster): jobs held by a lost silo are not redelivered but found again by the migration's stall detection and
-    /// reconciliation round.
+    /// the loss of any silo; job streams on SQS (jobs queue, and optionally a queue of S3 event notifications), whose
+    /// messages are deleted only when their job reached a terminal state, so a lost silo's jobs come back elsewhere.
     /// </summary>
     private static void ConfigureCluster(ISiloBuilder silo, ClusterSettings cluster)
     {
@@ -140,7 +152,7 @@ public static class SiloHosting
         silo.UseDynamoDbClustering(o => Table(o, cluster, cluster.MembershipTableName!));
         silo.AddDynamoDbGrainStorageAsDefault(o => Table(o, cluster, cluster.GrainStateTableName!));
         silo.UseDynamoDbReminderService(o => Table(o, cluster, cluster.ReminderTableName!));
-        AddJobStreams(silo);
+        silo.AddSqsStreams(StreamNames.Provider, o => cluster.ConfigureSqs(o), ConfigureJobStreams);
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));
     }
 
@@ -152,12 +164,14 @@ public static class SiloHosting
         options.CreateIfNotExists = cluster.CreateTables;
     }
 
-    private static void AddJobStreams(ISiloBuilder silo) =>
-        silo.AddMemoryStreams(StreamNames.Provider, streams =>
-        {
-            streams.ConfigureStreamPubSub(global::Orleans.Streams.StreamPubSubType.ImplicitOnly);
-            streams.ConfigurePullingAgent(o => o.Configure(p => p.MaxEventDeliveryTime = TimeSpan.FromSeconds(10)));
-        });
+    private static void AddJobStreams(ISiloBuilder silo) => silo.AddMemoryStreams(StreamNames.Provider, ConfigureJobStreams);
+
+    /// <summary>Implicit subscriptions only (job grains subscribe by stream namespace); a delivery gives up after 10 s.</summary>
+    private static void ConfigureJobStreams(ISiloPersistentStreamConfigurator streams)
+    {
+        streams.ConfigureStreamPubSub(global::Orleans.Streams.StreamPubSubType.ImplicitOnly);
+        streams.ConfigurePullingAgent(o => o.Configure(p => p.MaxEventDeliveryTime = TimeSpan.FromSeconds(10)));
+    }
 
     /// <summary>
     /// Hosted services that must start after the silo and stop before it (hosted services stop in reverse order): the

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace S3Migrate.Orleans.Aws.Streaming;
+
+/// <summary>
+/// The messages of one SQS stream provider on this silo: sends (batched), and the received messages consumers hold.
+/// A held message is kept invisible by a heartbeat until its consumer deletes it (the job reached a terminal state)
+/// or releases it (the job was interrupted and should run again, here or on another silo). If the silo dies, the
+/// heartbeat stops and the message reappears after the visibility timeout.
+/// </summary>
+public sealed partial class SqsMessageLeases : IAsyncDisposable
+{
+    /// <summary>SQS's limit on a message, and on the bodies of one SendMessageBatch together.</summary>
+    public const int MaxMessageBytes = 256 * 1024;
+
+    private readonly SqsStreamOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, SqsSequenceToken> _held = new(StringComparer.Ordinal);
+    private readonly SqsBatcher<string> _sends;
+    private readonly SqsBatcher<string> _deletes;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _heartbeat;
+
+    public SqsMessageLeases(SqsStreamOptions options, SqsQueues queues, ILogger<SqsMessageLeases> logger)
+    {
+        _options = options;
+        Queues = queues;
+        _logger = logger;
+        _sends = new SqsBatcher<string>(options.SendBatchWindow, SendBatchAsync, static body => Encoding.UTF8.GetByteCount(body), MaxMessageBytes);
+        _deletes = new SqsBatcher<string>(options.DeleteBatchWindow, DeleteBatchAsync);
+        _heartbeat = Task.Run(HeartbeatAsync);
+    }
+
+    public SqsQueues Queues { get; }
+
+    /// <summary>Messages held by consumers on this silo.</summary>
+    public int Held => _held.Count;
+
+    /// <summary>Sends message bodies to a queue, several to a SendMessageBatch.</summary>
+    public async Task SendAsync(string queueName, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
+    {
+        var url = await Queues.UrlAsync(queueName, cancellationToken);
+        foreach (var body in bodies)
+        {
+            if (Encoding.UTF8.GetByteCount(body) > MaxMessageBytes)
+            {
+                throw new ArgumentException($"a message for SQS queue '{queueName}' is larger than SQS's {MaxMessageBytes / 1024} KiB", nameof(bodies));
+            }
+        }
+
+        await Task.WhenAll(bodies.Select(body => _sends.EnqueueAsync(url, body)));
+    }
+
+    /// <summary>A consumer took charge of the message: keep it invisible until it is deleted or released.</summary>
+    public bool Hold(StreamSequenceToken? token)
+    {
+        if (token is not SqsSequenceToken message)
+        {
+            return false;
+        }
+
+        _held[message.ReceiptHandle] = message;
+        return true;
+    }
+
+    /// <summary>The message's work is done: stop extending it and delete it (batched with others).</summary>
+    public Task DeleteAsync(StreamSequenceToken? token)
+    {
+        if (token is not SqsSequenceToken message)
+        {
+            return Task.CompletedTask;
+        }
+
+        _held.TryRemove(message.ReceiptHandle, out _);
+        return DeleteAsync(message.QueueUrl, message.ReceiptHandle);
+    }
+
+    /// <summary>The message's work was interrupted: stop extending it and let it come back soon, here or elsewhere.</summary>
+    public async Task ReleaseAsync(StreamSequenceToken? token)
+    {
+        if (token is not SqsSequenceToken message)
+        {
+            return;
+        }
+
+        _held.TryRemove(message.ReceiptHandle, out _);
+        await ChangeVisibilityAsync(message.QueueUrl, message.ReceiptHandle, _options.ReleasedVisibility);
+    }
+
+    /// <summary>Stops extending the messages and lets SQS redeliver them when their visibility runs out.</summary>
+    public void Forget(StreamSequenceToken? token)
+    {
+        if (token is SqsSequenceToken message)
+        {
+            _held.TryRemove(message.ReceiptHandle, out _);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_sends.StopAsync(TimeSpan.FromSeconds(5)), _deletes.StopAsync(TimeSpan.FromSeconds(5)));
+        await _heartbeat.ContinueWith(static _ => { }, TaskScheduler.Default);
+        await _sends.DisposeAsync();
+        await _deletes.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    internal async Task DeleteAsync(string queueUrl, string receiptHandle)
+    {
+        try
+        {
+            await _deletes.EnqueueAsync(queueUrl, receiptHandle);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The message comes back after its visibility timeout; the consumer absorbs a repeat.
+            LogDeleteFailed(_logger, queueUrl, e.Message);
+        }
+    }
+
+    internal async Task ChangeVisibilityAsync(string queueUrl, string receiptHandle, TimeSpan visibility)
+    {
+        try
+        {
+            await Queues.Client.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest
+            {
+                QueueUrl = queueUrl,
+                ReceiptHandle = receiptHandle,
+                VisibilityTimeout = (int)visibility.TotalSeconds,
+            }, _stopping.Token);
+        }
+        catch (Exception e) when (e is AmazonSQSException or OperationCanceledException or HttpRequestException)
+        {
+            LogVisibilityFailed(_logger, queueUrl, e.Message);
+        }
+    }
+
+    private async Task<IReadOnlyList<string?>> SendBatchAsync(string queueUrl, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
+    {
+        var response = await Queues.Client.SendMessageBatchAsync(new SendMessageBatchRequest
+        {
+            QueueUrl = queueUrl,
+            Entries = [.. bodies.Select(static (body, i) => new SendMessageBatchRequestEntry(Id(i), body))],
+        }, cancellationToken);
+        return Failures(bodies.Count, response.Failed);
+    }
+
+    private async Task<IReadOnlyList<string?>> DeleteBatchAsync(string queueUrl, IReadOnlyList<string> handles, CancellationToken cancellationToken)
+    {
+        var response = await Queues.Client.DeleteMessageBatchAsync(new DeleteMessageBatchRequest
+        {
+            QueueUrl = queueUrl,
+            Entries = [.. handles.Select(static (handle, i) => new DeleteMessageBatchRequestEntry(Id(i), handle))],
+        }, cancellationToken);
+        return Failures(handles.Count, response.Failed);
+    }
+
+    private async Task HeartbeatAsync()
+    {
+        using var timer = new PeriodicTimer(_options.EffectiveHeartbeatPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                foreach (var queue in _held.Values.GroupBy(static m => m.QueueUrl, StringComparer.Ordinal))
+                {
+                    foreach (var chunk in queue.Chunk(SqsBatcher<string>.MaxEntries))
+                    {
+                        await ExtendAsync(queue.Key, chunk);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ExtendAsync(string queueUrl, SqsSequenceToken[] messages)
+    {
+        try
+        {
+            var response = await Queues.Client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
+            {
+                QueueUrl = queueUrl,
+                Entries = [.. messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), m.ReceiptHandle)
+                {
+                    VisibilityTimeout = (int)_options.VisibilityTimeout.TotalSeconds,
+                })],
+            }, _stopping.Token);
+            foreach (var failed in response.Failed ?? [])
+            {
+                // Deleted meanwhile, or the handle expired (the message was handed out again): nothing left to extend.
+                if (int.TryParse(failed.Id, out var index) && index < messages.Length)
+                {
+                    _held.TryRemove(messages[index].ReceiptHandle, out _);
+                    LogExtendFailed(_logger, messages[index].MessageId, failed.Code ?? failed.Message ?? "unknown");
+                }
+            }
+        }
+        catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
+        {
+            LogVisibilityFailed(_logger, queueUrl, e.Message);
+        }
+    }
+
+    private static string Id(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string?[] Failures(int count, List<BatchResultErrorEntry>? failed)
+    {
+        var results = new string?[count];
+        foreach (var entry in failed ?? [])
+        {
+            if (int.TryParse(entry.Id, out var index) && index < count)
+            {
+                results[index] = $"{entry.Code}: {entry.Message}";
+            }
+        }
+
+        return results;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete a message from SQS queue {QueueUrl} ({Reason}); it will be delivered again")]
+    private static partial void LogDeleteFailed(ILogger logger, string queueUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not change message visibility in SQS queue {QueueUrl}: {Reason}")]
+    private static partial void LogVisibilityFailed(ILogger logger, string queueUrl, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped extending SQS message {MessageId}: {Reason}")]
+    private static partial void LogExtendFailed(ILogger logger, string messageId, string reason);
+}
