@@ -107,8 +107,13 @@ public static class JobMessages
         writer.WriteString("kind", job.Kind == JobKind.Delete ? "delete" : "copy");
         writer.WriteString("sourceBucket", job.SourceBucket);
         writer.WriteString("sourceKey", job.SourceKey);
-        writer.WriteString("destinationBucket", job.DestinationBucket);
-        writer.WriteString("destinationKey", job.DestinationKey);
+        if (job.DestinationBucket.Length > 0)
+        {
+            // Left out, the silo maps the source key through the migration's routes.
+            writer.WriteString("destinationBucket", job.DestinationBucket);
+            writer.WriteString("destinationKey", job.DestinationKey);
+        }
+
         WriteIfSet(writer, "sourceVersionId", job.SourceVersionId);
         WriteIfSet(writer, "expectedETag", job.ExpectedETag);
         if (job.ExpectedSize >= 0)

@@ -5,7 +5,7 @@ using S3Migrate.Cli.Console;
 var root = new RootCommand("""
     s3migrate: migrate S3 objects between endpoints (AWS global, AWS China, S3-compatible stores), resumable and
     verified. `copy` runs on this machine; `submit`, `status`, `watch`, `list`, `cancel`, `retry-failed` and `verify`
-    talk to a running silo or cluster.
+    talk to a running silo or cluster; `enqueue` puts a list of objects on a cluster's jobs queue.
     """);
 root.Subcommands.Add(new CopyCommand().Build());
 foreach (var command in ClientCommands.Build())
@@ -15,6 +15,7 @@ foreach (var command in ClientCommands.Build())
 
 root.Subcommands.Add(EngineCommands.Diff());
 root.Subcommands.Add(EngineCommands.Cleanup());
+root.Subcommands.Add(EnqueueCommand.Build());
 
 Help.Install(root);
 var parsed = root.Parse(args);

@@ -7,6 +7,7 @@ if (args.Length == 0 || args[0] is "--help" or "-h")
     Console.WriteLine("usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N]");
     Console.WriteLine("       S3Migrate.Benchmarks diff");
     Console.WriteLine("       S3Migrate.Benchmarks " + EngineBenchmark.Usage);
+    Console.WriteLine("       S3Migrate.Benchmarks " + ClusterBenchmark.Usage);
     return args.Length == 0 ? 1 : 0;
 }
 
@@ -22,6 +23,8 @@ switch (args[0])
         return await DiffBenchmark.RunAsync() ? 0 : 1;
     case "engine":
         return await EngineBenchmark.RunAsync(args[1..]);
+    case "cluster":
+        return await ClusterBenchmark.RunAsync(args[1..]);
     case EngineWorker.Command:
         // Hidden: one contender of the engine benchmark, in a process of its own so it can be measured alone.
         return await EngineWorker.RunAsync(args[1..]);

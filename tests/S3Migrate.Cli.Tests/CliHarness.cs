@@ -48,8 +48,8 @@ public sealed class CliHarness : IAsyncDisposable
 
     public Dictionary<string, string?> Environment { get; }
 
-    public static async Task<CliHarness> StartAsync() =>
-        new(await LocalS3Harness.StartAsync(), Directory.CreateTempSubdirectory("s3migrate-cli-").FullName);
+    public static async Task<CliHarness> StartAsync(Func<LocalS3EndpointOptions, LocalS3EndpointOptions>? configureS3 = null) =>
+        new(await LocalS3Harness.StartAsync(configureS3), Directory.CreateTempSubdirectory("s3migrate-cli-").FullName);
 
     public AmazonS3Client Client(LocalS3Endpoint endpoint) => endpoint == GlobalServer ? _global : _china;
 

@@ -155,7 +155,18 @@ public sealed class MigrationCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var status = await grain.GetStatusAsync();
+            MigrationStatus status;
+            try
+            {
+                status = await grain.GetStatusAsync();
+            }
+            catch (Exception e) when (e is TimeoutException or global::Orleans.Runtime.OrleansMessageRejectionException or global::Orleans.Runtime.SiloUnavailableException && DateTime.UtcNow < deadline)
+            {
+                // A call caught in a silo's loss (the grain moves to another silo): ask again.
+                await Task.Delay(200);
+                continue;
+            }
+
             if (status.State.IsFinished())
             {
                 return status;

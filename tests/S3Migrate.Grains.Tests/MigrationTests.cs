@@ -176,7 +176,7 @@ public sealed class MigrationTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(partsAfterCancel, StoredParts());
         Assert.Equal(0, _cluster.S3.China.Counters.Requests("CompleteMultipartUpload"));
-        Assert.All(_cluster.Schedulers(), static s => Assert.Equal(0, s.Scheduler.ObjectsRunning));
+        await WaitUntilAsync(() => Task.FromResult(_cluster.Schedulers().All(static s => s.Scheduler.ObjectsRunning == 0)), TimeSpan.FromSeconds(10));
         var unfinished = await _cluster.DestinationClient.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = destination });
         Assert.NotEmpty(unfinished.MultipartUploads);
 

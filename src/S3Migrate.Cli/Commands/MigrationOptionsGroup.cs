@@ -41,11 +41,13 @@ internal sealed class MigrationOptionsGroup
 
     public Option<bool> DeleteExtras { get; } = new("--delete-extras") { Description = "Delete destination objects that are not at the source" };
 
+    public Option<bool> FollowDeletes { get; } = new("--follow-deletes") { Description = "Delete at the destination what S3 event notifications report removed at the source (cluster mode)" };
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Source);
         command.Arguments.Add(Destination);
-        foreach (var option in new Option[] { BucketList, StorageClass, Sse, SseKmsKeyId, Acl, NoTags, RequesterPays, Include, Exclude, IgnoreList, CompareLastModified, DeleteExtras })
+        foreach (var option in new Option[] { BucketList, StorageClass, Sse, SseKmsKeyId, Acl, NoTags, RequesterPays, Include, Exclude, IgnoreList, CompareLastModified, DeleteExtras, FollowDeletes })
         {
             command.Options.Add(option);
         }
@@ -139,6 +141,7 @@ internal sealed class MigrationOptionsGroup
             Exclude = exclude,
             CompareLastModified = result.GetValue(CompareLastModified),
             DeleteExtras = result.GetValue(DeleteExtras),
+            DeleteOnSourceRemoval = result.GetValue(FollowDeletes),
         };
     }
 }
@@ -161,6 +164,8 @@ internal sealed class TransferOptionsGroup
     public Option<int?> JobTimeout { get; } = new("--job-timeout") { Description = "Seconds one object may take before it is interrupted (resumable; default 43200)" };
 
     public Option<string?> StateDir { get; } = new("--state-dir") { Description = "Where resume records are kept (default ~/.s3migrate/uploads)" };
+
+    public Option<bool> FollowDeletes { get; } = new("--follow-deletes") { Description = "Delete at the destination what S3 event notifications report removed at the source (cluster mode)" };
 
     public void AddTo(Command command)
     {

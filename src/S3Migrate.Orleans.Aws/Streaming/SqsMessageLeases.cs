@@ -164,50 +164,83 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
     private async Task HeartbeatAsync()
     {
         using var timer = new PeriodicTimer(_options.EffectiveHeartbeatPeriod);
-        try
+        while (await WaitTickAsync(timer))
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            foreach (var queue in _held.Values.GroupBy(static m => m.QueueUrl, StringComparer.Ordinal))
             {
-                foreach (var queue in _held.Values.GroupBy(static m => m.QueueUrl, StringComparer.Ordinal))
+                foreach (var chunk in queue.Chunk(SqsBatcher<string>.MaxEntries))
                 {
-                    foreach (var chunk in queue.Chunk(SqsBatcher<string>.MaxEntries))
+                    try
                     {
                         await ExtendAsync(queue.Key, chunk);
+                    }
+                    catch (Exception e) when (!_stopping.IsCancellationRequested)
+                    {
+                        // Whatever went wrong, the heartbeat goes on: a message not extended comes back to the queue.
+                        LogVisibilityFailed(_logger, queue.Key, e.Message);
                     }
                 }
             }
         }
+    }
+
+    private async Task<bool> WaitTickAsync(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stopping.Token);
+        }
         catch (OperationCanceledException)
         {
+            return false;
         }
     }
 
     private async Task ExtendAsync(string queueUrl, SqsSequenceToken[] messages)
     {
+        var seconds = (int)_options.VisibilityTimeout.TotalSeconds;
         try
         {
             var response = await Queues.Client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
             {
                 QueueUrl = queueUrl,
-                Entries = [.. messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), m.ReceiptHandle)
-                {
-                    VisibilityTimeout = (int)_options.VisibilityTimeout.TotalSeconds,
-                })],
+                Entries = [.. messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), m.ReceiptHandle) { VisibilityTimeout = seconds })],
             }, _stopping.Token);
             foreach (var failed in response.Failed ?? [])
             {
-                // Deleted meanwhile, or the handle expired (the message was handed out again): nothing left to extend.
                 if (int.TryParse(failed.Id, out var index) && index < messages.Length)
                 {
-                    _held.TryRemove(messages[index].ReceiptHandle, out _);
-                    LogExtendFailed(_logger, messages[index].MessageId, failed.Code ?? failed.Message ?? "unknown");
+                    Drop(messages[index], failed.Code ?? failed.Message ?? "unknown");
                 }
             }
         }
-        catch (Exception e) when (e is AmazonSQSException or HttpRequestException)
+        catch (AmazonSQSException) when (messages.Length > 1)
         {
-            LogVisibilityFailed(_logger, queueUrl, e.Message);
+            // The whole batch refused (one stale receipt can do it on some servers): one by one, so the others live on.
+            foreach (var message in messages)
+            {
+                try
+                {
+                    await Queues.Client.ChangeMessageVisibilityAsync(
+                        new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = seconds }, _stopping.Token);
+                }
+                catch (AmazonSQSException e)
+                {
+                    Drop(message, e.ErrorCode ?? e.Message);
+                }
+            }
         }
+        catch (AmazonSQSException e)
+        {
+            Drop(messages[0], e.ErrorCode ?? e.Message);
+        }
+    }
+
+    /// <summary>Deleted meanwhile, or the receipt expired (the message was handed out again): nothing left to extend.</summary>
+    private void Drop(SqsSequenceToken message, string reason)
+    {
+        _held.TryRemove(message.ReceiptHandle, out _);
+        LogExtendFailed(_logger, message.MessageId, reason);
     }
 
     private static string Id(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -70,7 +70,7 @@ public sealed class SqsQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapter
     public IStreamQueueMapper GetStreamQueueMapper() => _mapper;
 
     public Task<IStreamFailureHandler> GetDeliveryFailureHandler(QueueId queueId) =>
-        Task.FromResult<IStreamFailureHandler>(new NoOpStreamDeliveryFailureHandler(false));
+        Task.FromResult<IStreamFailureHandler>(new SqsDeliveryFailureHandler(_leases, _options, _loggerFactory.CreateLogger<SqsDeliveryFailureHandler>()));
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new SqsQueueReceiver(
         _receiveQueues[(int)(queueId.GetNumericId() % (uint)_receiveQueues.Length)], _options, _codec, _gate, _leases, SendQueueFor,

@@ -109,9 +109,12 @@ internal sealed partial class SqsQueueReceiver(
         {
             decoded = await codec.DecodeAsync(new SqsReceivedMessage(queueName, message.MessageId, message.Body ?? string.Empty, receiveCount), cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            decoded = SqsDecoded.Reject(e.Message);
+            // Not the message's fault (the codec could not look something up): it comes back later, unjudged.
+            LogDecodeFailed(logger, message.MessageId, queueName, options.DeliveryRetryDelay.TotalSeconds, e.Message);
+            await leases.ChangeVisibilityAsync(url, message.ReceiptHandle, options.DeliveryRetryDelay);
+            return;
         }
 
         switch (decoded.Kind)
@@ -184,6 +187,9 @@ internal sealed partial class SqsQueueReceiver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected SQS message {MessageId} from {QueueName} (received {ReceiveCount} times; left to the dead-letter queue): {Reason}")]
     private static partial void LogRejected(ILogger logger, string messageId, string queueName, int receiveCount, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not decode SQS message {MessageId} from {QueueName} now; it comes back in {Seconds} s: {Reason}")]
+    private static partial void LogDecodeFailed(ILogger logger, string messageId, string queueName, double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Split SQS message {MessageId} into {Count} messages, one per stream")]
     private static partial void LogSplit(ILogger logger, string messageId, int count);

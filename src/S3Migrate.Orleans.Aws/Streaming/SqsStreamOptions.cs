@@ -54,6 +54,9 @@ public sealed class SqsStreamOptions
     /// <summary>When a message released by an interrupted consumer (a silo shutting down) becomes visible again.</summary>
     public TimeSpan ReleasedVisibility { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>When a message whose consumer could not be reached comes back (the cluster is noticing a lost silo).</summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     internal TimeSpan EffectiveHeartbeatPeriod => HeartbeatPeriod ?? VisibilityTimeout / 3;
 
     /// <summary>The problems with these options, one line each, naming the setting.</summary>

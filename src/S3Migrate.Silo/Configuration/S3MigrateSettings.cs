@@ -277,6 +277,9 @@ public sealed class ClusterSettings
     /// <summary>How soon a message a consumer could not decode comes back (each receive counts towards the DLQ's maxReceiveCount).</summary>
     public int RejectedVisibilitySeconds { get; set; } = 60;
 
+    /// <summary>How soon a job comes back when its consumer could not be reached (a silo was lost and not yet noticed).</summary>
+    public int DeliveryRetrySeconds { get; set; } = 30;
+
     /// <summary>Create missing queues (development; deployments create them with their dead-letter queue in the CDK app).</summary>
     public bool CreateQueues { get; set; }
 
@@ -345,6 +348,7 @@ public static class ClusterSettingsSqs
         options.ReceiveWaitTime = TimeSpan.FromSeconds(cluster.ReceiveWaitSeconds);
         options.RejectedVisibility = TimeSpan.FromSeconds(cluster.RejectedVisibilitySeconds);
         options.DeleteBatchWindow = TimeSpan.FromSeconds(cluster.DeleteBatchWindowSeconds);
+        options.DeliveryRetryDelay = TimeSpan.FromSeconds(cluster.DeliveryRetrySeconds);
     }
 
     private static List<string> Names(string? names) =>

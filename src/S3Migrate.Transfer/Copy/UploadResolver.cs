@@ -28,6 +28,7 @@ public sealed partial class UploadResolver(S3Endpoint destination, IUploadStateS
             await AbortAsync(target, record.UploadId, cancellationToken);
         }
 
+        await AbortUnrecordedAsync(target, chosen, cancellationToken);
         if (chosen is not null)
         {
             return (chosen, true);
@@ -37,6 +38,24 @@ public sealed partial class UploadResolver(S3Endpoint destination, IUploadStateS
             token => destination.Client.InitiateMultipartUploadAsync(create(), token), cancellationToken);
         await store.SaveAsync(new UploadRecord(target, response.UploadId, fingerprint, time.GetUtcNow()), cancellationToken);
         return (response.UploadId, false);
+    }
+
+    /// <summary>
+    /// Before a new or resumed upload: any other unfinished upload of the key with no record cannot be resumed (its plan is unknown — a
+    /// copier killed between creating it and recording it leaves one), so it is aborted rather than left to cost storage.
+    /// </summary>
+    private async Task AbortUnrecordedAsync(UploadTarget target, string? chosen, CancellationToken cancellationToken)
+    {
+        var listed = await retries.ExecuteAsync("ListMultipartUploads", destination, token => destination.Client.ListMultipartUploadsAsync(
+            new ListMultipartUploadsRequest { BucketName = target.Bucket, Prefix = target.Key }, token), cancellationToken);
+        foreach (var upload in listed.MultipartUploads ?? [])
+        {
+            if (upload.Key == target.Key && upload.UploadId != chosen)
+            {
+                LogAbortingUnrecorded(logger, target.Bucket, target.Key, upload.UploadId);
+                await AbortAsync(target, upload.UploadId, cancellationToken);
+            }
+        }
     }
 
     /// <summary>Aborts an upload (one already gone is fine) and forgets it.</summary>
@@ -59,4 +78,7 @@ public sealed partial class UploadResolver(S3Endpoint destination, IUploadStateS
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Aborting upload {UploadId} of s3://{Bucket}/{Key}: it belongs to another source version or part layout")]
     private static partial void LogAbortingStale(ILogger logger, string bucket, string key, string uploadId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Aborting upload {UploadId} of s3://{Bucket}/{Key}: nothing records which plan it belongs to")]
+    private static partial void LogAbortingUnrecorded(ILogger logger, string bucket, string key, string uploadId);
 }
