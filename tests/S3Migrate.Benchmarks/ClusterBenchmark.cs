@@ -53,7 +53,6 @@ internal static class ClusterBenchmark
                     Key = $"o/{i:D5}",
                     InputStream = content.Open(i, workload.Size),
                     UseChunkEncoding = false,
-                    DisablePayloadSigning = true,
                 }, ct));
         }
 
