@@ -27,6 +27,7 @@ public sealed partial class ObjectCopier
     private readonly ILogger _logger;
     private readonly UploadResolver _uploads;
     private readonly MultipartCopier _multipart;
+    private readonly SharedDeadlines _objectDeadlines;
 
     public ObjectCopier(
         S3Endpoint source, S3Endpoint destination, TransferOptions options, IUploadStateStore uploadState, ITransferThrottle throttle,
@@ -46,6 +47,7 @@ public sealed partial class ObjectCopier
         Retries = new RetryPolicy(options.Retry, _time, logger);
         _uploads = new UploadResolver(destination, uploadState, Retries, _time, logger);
         _multipart = new MultipartCopier(source, destination, options, throttle, Retries, _uploads, logger);
+        _objectDeadlines = new SharedDeadlines(options.ObjectTimeout, _time);
     }
 
     /// <summary>The retry policy, whose <see cref="RetryPolicy.Retrying"/> event feeds metrics.</summary>
@@ -54,8 +56,8 @@ public sealed partial class ObjectCopier
     public async Task<CopyResult> CopyAsync(CopyRequest request, ICopyProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(_options.ObjectTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timeout = _objectDeadlines.Next();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout);
         var context = new CopyContext(request, progress);
         using var keys = ObjectKeyScope.Enter((request.SourceBucket, request.SourceKey), (request.DestinationBucket, request.DestinationKey));
         CopyResult result;

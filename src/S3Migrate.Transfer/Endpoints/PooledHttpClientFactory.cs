@@ -35,7 +35,7 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
 
     /// <summary>
     /// The pool without the SDK's adaptations and without HttpClient's per-request timeout timer: the data plane signs
-    /// its own requests and brings its own deadlines (<see cref="RequestDeadlines"/>).
+    /// its own requests and brings its own deadlines (<see cref="SharedDeadlines"/>).
     /// </summary>
     public HttpMessageInvoker DataPlaneInvoker
     {

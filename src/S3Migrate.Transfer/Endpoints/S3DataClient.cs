@@ -16,7 +16,7 @@ namespace S3Migrate.Transfer.Endpoints;
 /// <see cref="IOException"/> for broken connections, <see cref="TimeoutException"/> for stalled ones — so the engine's
 /// retry classification applies unchanged.
 /// </summary>
-public sealed class S3DataClient : IDisposable
+public sealed class S3DataClient
 {
     /// <summary>Bodies from this size on wait for S3's 100-continue, so a refusal costs no upload and no reset connection.</summary>
     public const long ExpectContinueFrom = 1024 * 1024;
@@ -39,7 +39,7 @@ public sealed class S3DataClient : IDisposable
     private readonly S3EndpointOptions _options;
     private readonly ReloadableCredentials _credentials;
     private readonly HttpMessageInvoker _http;
-    private readonly RequestDeadlines _deadlines;
+    private readonly SharedDeadlines _deadlines;
     private readonly TimeProvider _clock;
     private readonly SigV4Signer _signer;
     private readonly string _scheme;
@@ -61,7 +61,7 @@ public sealed class S3DataClient : IDisposable
         _credentials = credentials;
         _http = http;
         _clock = clock ?? TimeProvider.System;
-        _deadlines = new RequestDeadlines(requestTimeout, _clock);
+        _deadlines = new SharedDeadlines(requestTimeout, _clock);
         _signer = new SigV4Signer(options.SigningRegion);
         if (options.ServiceUrl is { } url)
         {
@@ -144,8 +144,6 @@ public sealed class S3DataClient : IDisposable
         CancellationToken cancellationToken) =>
         UploadAsync(bucket, key, string.Concat("partNumber=", partNumber.ToString(CultureInfo.InvariantCulture), "&uploadId=", S3UriEncoding.Encode(uploadId)),
             body, length, contentMd5, checksum, [], cancellationToken);
-
-    public void Dispose() => _deadlines.Dispose();
 
     private async Task<ObjectPutResponse> UploadAsync(
         string bucket, string key, string query, Stream body, long length, string? contentMd5, ChecksumValue? checksum,

@@ -145,7 +145,6 @@ public sealed class S3Endpoint : IDisposable
     public void Dispose()
     {
         Client.Dispose();
-        Data.Dispose();
         _http.Dispose();
         Credentials.Dispose();
     }

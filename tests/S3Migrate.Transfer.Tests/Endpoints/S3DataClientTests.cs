@@ -154,7 +154,7 @@ public sealed class S3DataClientTests : IAsyncLifetime
     public async Task StalledServerIsATransientTimeoutAndCallerCancellationIsNot()
     {
         using var stalled = new HttpMessageInvoker(new StalledHandler());
-        using var client = new S3DataClient(
+        var client = new S3DataClient(
             EngineHarness.EndpointOptions(_engine.SourceServer), Credentials("AKIDSTALL", null), stalled, TimeSpan.FromMilliseconds(200));
 
         var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetObjectAsync(new ObjectGetRequest("b", "k"), CancellationToken.None));
@@ -171,7 +171,7 @@ public sealed class S3DataClientTests : IAsyncLifetime
         var capture = new CapturingHandler();
         using var http = new HttpMessageInvoker(capture);
         var options = new S3EndpointOptions { Name = "china", Region = "cn-north-1" };
-        using var client = new S3DataClient(options, Credentials("AKIDCHINA", "session-token"), http, TimeSpan.FromMinutes(1));
+        var client = new S3DataClient(options, Credentials("AKIDCHINA", "session-token"), http, TimeSpan.FromMinutes(1));
 
         using (await client.GetObjectAsync(new ObjectGetRequest("bucket", "/a b") { VersionId = "v+1", RequesterPays = true }, CancellationToken.None))
         {

@@ -1,11 +1,12 @@
 namespace S3Migrate.Transfer.Endpoints;
 
 /// <summary>
-/// Per-request timeouts without a timer per request: requests started within the same short slot share one
-/// cancellation source that fires between <c>timeout</c> and <c>timeout + slot</c> after they began. A stalled
-/// connection is caught just as surely, and thousands of requests a second no longer queue on the timer lock.
+/// Timeouts without a timer each: work started within the same short slot (a sixteenth of the timeout) shares one
+/// cancellation source that fires between <c>timeout</c> and <c>timeout + slot</c> after it began. A stalled request
+/// or object is stopped just as surely, and thousands of requests a second no longer queue on the timer lock. Nothing
+/// to dispose: a source is simply left to fire (at most seventeen are pending at a time).
 /// </summary>
-public sealed class RequestDeadlines(TimeSpan timeout, TimeProvider time) : IDisposable
+public sealed class SharedDeadlines(TimeSpan timeout, TimeProvider time)
 {
     /// <summary>How much later than its timeout a request may be stopped, as a fraction of the timeout.</summary>
     private const int SlotsPerTimeout = 16;
@@ -15,6 +16,11 @@ public sealed class RequestDeadlines(TimeSpan timeout, TimeProvider time) : IDis
     private Slot? _current;
 
     public TimeSpan Timeout => timeout;
+
+    /// <summary>Timers take at most int.MaxValue milliseconds (about 24 days); a longer timeout is that long.</summary>
+    private TimeSpan FireAfter => timeout + _slot < MaxTimer ? timeout + _slot : MaxTimer;
+
+    private static TimeSpan MaxTimer => TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
     /// <summary>A token cancelled no earlier than <see cref="Timeout"/> from now.</summary>
     public CancellationToken Next()
@@ -31,20 +37,11 @@ public sealed class RequestDeadlines(TimeSpan timeout, TimeProvider time) : IDis
             if (current is null || time.GetElapsedTime(current.StartedAt) >= _slot)
             {
                 // The previous source is left to fire on its own: requests still running may depend on it.
-                current = new Slot(new CancellationTokenSource(timeout + _slot, time), time.GetTimestamp());
+                current = new Slot(new CancellationTokenSource(FireAfter, time), time.GetTimestamp());
                 Volatile.Write(ref _current, current);
             }
 
             return current.Source.Token;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            _current?.Source.Dispose();
-            _current = null;
         }
     }
 
