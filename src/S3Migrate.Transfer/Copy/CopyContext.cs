@@ -1,5 +1,5 @@
 using Amazon.S3;
-using Amazon.S3.Model;
+using S3Migrate.Transfer.Endpoints;
 
 namespace S3Migrate.Transfer.Copy;
 
@@ -31,13 +31,12 @@ internal sealed class CopyContext(CopyRequest request, ICopyProgress? progress)
         Progress?.BytesTransferred(count);
     }
 
-    public GetObjectRequest Get(SourceObject? source) => new()
+    /// <summary>A read of the source pinned to <paramref name="source"/> (or to what the copy expects before its first read).</summary>
+    public ObjectGetRequest Get(SourceObject? source) => new(Request.SourceBucket, Request.SourceKey)
     {
-        BucketName = Request.SourceBucket,
-        Key = Request.SourceKey,
         VersionId = source?.VersionId ?? Request.SourceVersionId,
-        EtagToMatch = Quote(source?.ETag ?? ExpectedETag),
-        RequestPayer = Payer,
+        IfMatch = Quote(source?.ETag ?? ExpectedETag),
+        RequesterPays = Request.Options.RequesterPaysSource,
     };
 
     public static string? Quote(string? etag) => etag is null ? null : "\"" + etag + "\"";

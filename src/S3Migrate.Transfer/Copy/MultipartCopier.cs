@@ -288,12 +288,10 @@ internal sealed partial class MultipartCopier(
             {
                 buffer?.Dispose();
                 buffer = new PartBuffer();
-                var get = context.Get(src);
-                get.ByteRange = new ByteRange(offset, offset + length - 1);
-                using var response = await source.Client.GetObjectAsync(get, token);
+                using var response = await source.Data.GetObjectAsync(context.Get(src) with { Range = (offset, length) }, token);
                 using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
                 using var checksum = ObjectChecksum.TryCreate(declared?.Algorithm);
-                await buffer.FillAsync(response.ResponseStream, length, span =>
+                await buffer.FillAsync(response.Body, length, span =>
                 {
                     md5.AppendData(span);
                     checksum?.Append(span);
@@ -307,26 +305,12 @@ internal sealed partial class MultipartCopier(
             }, cancellationToken);
 
             var md5Hex = Convert.ToHexStringLower(md5);
+            var md5Base64 = Convert.ToBase64String(md5);
             var response = await retries.ExecuteAsync($"UploadPart {n}", destination, async token =>
             {
-                var upload = new UploadPartRequest
-                {
-                    BucketName = request.DestinationBucket,
-                    Key = request.DestinationKey,
-                    UploadId = uploadId,
-                    PartNumber = n,
-                    PartSize = length,
-                    InputStream = buffer!.OpenRead(),
-                    MD5Digest = Convert.ToBase64String(md5),
-                    UseChunkEncoding = false,
-                    DisablePayloadSigning = destination.SignPayload ? null : true,
-                };
-                if (checksum is not null)
-                {
-                    ChecksumFields.Set(upload, checksum);
-                }
-
-                var uploaded = await destination.Client.UploadPartAsync(upload, token);
+                using var body = buffer!.OpenRead();
+                var uploaded = await destination.Data.UploadPartAsync(
+                    request.DestinationBucket, request.DestinationKey, uploadId, n, body, length, md5Base64, checksum, token);
                 if (!opaque && SourceObject.Unquote(uploaded.ETag) != md5Hex)
                 {
                     throw new IntegrityException($"part {n}: the destination's ETag does not match the MD5 of the bytes sent");
@@ -360,21 +344,10 @@ internal sealed partial class MultipartCopier(
         var request = context.Request;
         var etag = await retries.ExecuteAsync($"GetObject+UploadPart (part {n})", destination, async token =>
         {
-            var get = context.Get(src);
-            get.ByteRange = new ByteRange(offset, offset + length - 1);
-            using var response = await source.Client.GetObjectAsync(get, token);
-            using var hashing = new HashingReadStream(response.ResponseStream, length);
-            var uploaded = await destination.Client.UploadPartAsync(new UploadPartRequest
-            {
-                BucketName = request.DestinationBucket,
-                Key = request.DestinationKey,
-                UploadId = uploadId,
-                PartNumber = n,
-                PartSize = length,
-                InputStream = hashing,
-                UseChunkEncoding = destination.SignPayload,
-                DisablePayloadSigning = destination.SignPayload ? null : true,
-            }, token);
+            using var response = await source.Data.GetObjectAsync(context.Get(src) with { Range = (offset, length) }, token);
+            using var hashing = new HashingReadStream(response.Body, length);
+            var uploaded = await destination.Data.UploadPartAsync(
+                request.DestinationBucket, request.DestinationKey, uploadId, n, hashing, length, contentMd5: null, checksum: null, token);
             if (hashing.BytesRead != length || (!opaque && SourceObject.Unquote(uploaded.ETag) != hashing.Md5Hex()))
             {
                 throw new IntegrityException($"part {n}: the destination did not receive exactly the source's bytes");

@@ -27,6 +27,7 @@ public sealed partial class ObjectCopier
     private readonly ILogger _logger;
     private readonly UploadResolver _uploads;
     private readonly MultipartCopier _multipart;
+    private readonly SharedDeadlines _objectDeadlines;
 
     public ObjectCopier(
         S3Endpoint source, S3Endpoint destination, TransferOptions options, IUploadStateStore uploadState, ITransferThrottle throttle,
@@ -46,6 +47,7 @@ public sealed partial class ObjectCopier
         Retries = new RetryPolicy(options.Retry, _time, logger);
         _uploads = new UploadResolver(destination, uploadState, Retries, _time, logger);
         _multipart = new MultipartCopier(source, destination, options, throttle, Retries, _uploads, logger);
+        _objectDeadlines = new SharedDeadlines(options.ObjectTimeout, _time);
     }
 
     /// <summary>The retry policy, whose <see cref="RetryPolicy.Retrying"/> event feeds metrics.</summary>
@@ -54,8 +56,8 @@ public sealed partial class ObjectCopier
     public async Task<CopyResult> CopyAsync(CopyRequest request, ICopyProgress? progress = null, CancellationToken cancellationToken = default)
     {
         var started = _time.GetTimestamp();
-        using var timeout = new CancellationTokenSource(_options.ObjectTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timeout = _objectDeadlines.Next();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout);
         var context = new CopyContext(request, progress);
         using var keys = ObjectKeyScope.Enter((request.SourceBucket, request.SourceKey), (request.DestinationBucket, request.DestinationKey));
         CopyResult result;
@@ -189,9 +191,7 @@ public sealed partial class ObjectCopier
             {
                 buffer?.Dispose();
                 buffer = new PartBuffer();
-                var get = context.Get(null);
-                get.ChecksumMode = ChecksumMode.ENABLED;
-                using var response = await _source.Client.GetObjectAsync(get, token);
+                using var response = await _source.Data.GetObjectAsync(context.Get(null) with { WithChecksum = true }, token);
                 var source = SourceObject.From(request.SourceBucket, request.SourceKey, response);
                 if (source.Size > _options.Parts.SmallObjectThreshold)
                 {
@@ -200,7 +200,7 @@ public sealed partial class ObjectCopier
 
                 using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
                 using var checksum = ObjectChecksum.TryCreate(CarriedChecksum(source, request.Options)?.Algorithm);
-                await buffer.FillAsync(response.ResponseStream, source.Size, span =>
+                await buffer.FillAsync(response.Body, source.Size, span =>
                 {
                     md5.AppendData(span);
                     checksum?.Append(span);
@@ -233,19 +233,15 @@ public sealed partial class ObjectCopier
             context.Progress?.Started(source.Size, 1);
             var tags = await ReadTagsAsync(context, source, cancellationToken);
             var md5Hex = Convert.ToHexStringLower(md5);
+            var md5Base64 = Convert.ToBase64String(md5);
+            var headers = DestinationRequests.PutHeaders(source, request.Options, tags);
+            var opaque = DestinationRequests.OpaqueETags(request.Options);
             var put = await Retries.ExecuteAsync("PutObject", _destination, async token =>
             {
-                var putRequest = DestinationRequests.Put(request.DestinationBucket, request.DestinationKey, source, request.Options, tags);
-                putRequest.InputStream = buffer!.OpenRead();
-                putRequest.MD5Digest = Convert.ToBase64String(md5);
-                putRequest.DisablePayloadSigning = _destination.SignPayload ? null : true;
-                if (checksum is not null)
-                {
-                    ChecksumFields.Set(putRequest, checksum);
-                }
-
-                var response = await _destination.Client.PutObjectAsync(putRequest, token);
-                if (!DestinationRequests.OpaqueETags(request.Options) && SourceObject.Unquote(response.ETag) != md5Hex)
+                using var body = buffer!.OpenRead();
+                var response = await _destination.Data.PutObjectAsync(
+                    request.DestinationBucket, request.DestinationKey, body, buffer.Length, md5Base64, checksum, headers, token);
+                if (!opaque && SourceObject.Unquote(response.ETag) != md5Hex)
                 {
                     throw new IntegrityException("the destination's ETag does not match the MD5 of the bytes sent");
                 }

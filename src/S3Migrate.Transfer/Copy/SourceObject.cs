@@ -1,6 +1,8 @@
+using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migrate.Transfer.Checksums;
+using S3Migrate.Transfer.Endpoints;
 
 namespace S3Migrate.Transfer.Copy;
 
@@ -74,7 +76,7 @@ public sealed record SourceObject
         ETagIsMd5 = IsPlainMd5(head.ETag, head.ServerSideEncryptionMethod),
     };
 
-    public static SourceObject From(string bucket, string key, GetObjectResponse get) => new()
+    public static SourceObject From(string bucket, string key, ObjectGetResponse get) => new()
     {
         Bucket = bucket,
         Key = key,
@@ -82,18 +84,18 @@ public sealed record SourceObject
         Size = get.ContentLength,
         ETag = Unquote(get.ETag),
         LastModified = get.LastModified,
-        ContentType = get.Headers.ContentType,
-        ContentEncoding = get.Headers.ContentEncoding,
-        ContentLanguage = get.Headers.ContentLanguage,
-        ContentDisposition = get.Headers.ContentDisposition,
-        CacheControl = get.Headers.CacheControl,
-        Expires = get.ExpiresString,
-        WebsiteRedirectLocation = get.WebsiteRedirectLocation,
-        Metadata = ReadMetadata(get.Metadata),
-        StorageClass = get.StorageClass?.Value,
-        TagCount = get.TagCount ?? 0,
-        Checksum = ChecksumValue.Find(a => ChecksumFields.Get(get, a), get.ChecksumType),
-        ETagIsMd5 = IsPlainMd5(get.ETag, get.ServerSideEncryptionMethod),
+        ContentType = get.Header("Content-Type"),
+        ContentEncoding = get.Header("Content-Encoding"),
+        ContentLanguage = get.Header("Content-Language"),
+        ContentDisposition = get.Header("Content-Disposition"),
+        CacheControl = get.Header("Cache-Control"),
+        Expires = get.Header("Expires"),
+        WebsiteRedirectLocation = get.Header("x-amz-website-redirect-location"),
+        Metadata = get.Metadata(),
+        StorageClass = get.Header("x-amz-storage-class"),
+        TagCount = int.TryParse(get.Header("x-amz-tagging-count"), NumberStyles.None, CultureInfo.InvariantCulture, out var tags) ? tags : 0,
+        Checksum = ChecksumValue.Find(a => get.Header(ChecksumFields.HeaderName(a)), get.Header("x-amz-checksum-type") is { } type ? ChecksumType.FindValue(type) : null),
+        ETagIsMd5 = IsPlainMd5(get.ETag, get.Header("x-amz-server-side-encryption") is { } sse ? ServerSideEncryptionMethod.FindValue(sse) : null),
     };
 
     public static string Unquote(string? etag) => (etag ?? string.Empty).Trim().Trim('"');

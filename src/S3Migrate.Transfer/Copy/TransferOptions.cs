@@ -16,7 +16,10 @@ public sealed record TransferOptions
     /// <summary>Parts up to this size are buffered so they can carry Content-MD5 and be retried without re-reading the source.</summary>
     public long BufferedPartLimit { get; init; } = 64 * PartSizing.MiB;
 
-    /// <summary>How long one object may take before it is stopped (the original tool's JobTimeout); it stays resumable.</summary>
+    /// <summary>
+    /// How long one object may take before it is stopped (the original tool's JobTimeout), give or take a sixteenth (objects
+    /// share deadline timers); it stays resumable.
+    /// </summary>
     public TimeSpan ObjectTimeout { get; init; } = TimeSpan.FromHours(12);
 
     /// <summary>Times a copy restarts because the source changed under it before it gives up.</summary>

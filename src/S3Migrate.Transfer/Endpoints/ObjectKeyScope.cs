@@ -15,10 +15,25 @@ public static class ObjectKeyScope
     /// <summary>Declares the objects the enclosed calls address; only keys starting with '/' need it.</summary>
     public static IDisposable Enter(params (string Bucket, string Key)[] objects)
     {
-        var needed = objects.Where(static o => o.Key.StartsWith('/')).ToArray();
-        if (needed.Length == 0)
+        var count = 0;
+        foreach (var o in objects)
+        {
+            count += o.Key.StartsWith('/') ? 1 : 0;
+        }
+
+        if (count == 0)
         {
             return NoScope.Instance;
+        }
+
+        var needed = new (string, string)[count];
+        count = 0;
+        foreach (var o in objects)
+        {
+            if (o.Key.StartsWith('/'))
+            {
+                needed[count++] = o;
+            }
         }
 
         var previous = Current.Value;

@@ -8,7 +8,8 @@ namespace S3Migrate.Transfer.Endpoints;
 /// The HTTP client behind one endpoint: a connection pool sized to the transfer concurrency and, when configured,
 /// one extra trusted certificate authority (a private or development CA) besides the system's. Each factory hands out
 /// one client, so each endpoint has a pool of its own — the SDK's shared client cache would let two endpoints on the
-/// same host (two accounts in one region, say) share, and halve, one pool.
+/// same host (two accounts in one region, say) share, and halve, one pool. The data plane (<see cref="S3DataClient"/>)
+/// sends through the same pool via <see cref="DataPlaneInvoker"/>.
 /// </summary>
 public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2? extraAuthority) : HttpClientFactory, IDisposable
 {
@@ -24,19 +25,40 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Lock _lock = new();
+    private SocketsHttpHandler? _handler;
     private HttpClient? _client;
+    private HttpMessageInvoker? _invoker;
     private bool _disposed;
 
     /// <summary>Connections per server this endpoint may open.</summary>
     public int MaxConnections => maxConnections;
 
-    /// <summary>The endpoint's one client, created on first use with the SDK configuration's timeout.</summary>
+    /// <summary>
+    /// The pool without the SDK's adaptations and without HttpClient's per-request timeout timer: the data plane signs
+    /// its own requests and brings its own deadlines (<see cref="SharedDeadlines"/>).
+    /// </summary>
+    public HttpMessageInvoker DataPlaneInvoker
+    {
+        get
+        {
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                return _invoker ??= new HttpMessageInvoker(Handler(), disposeHandler: false);
+            }
+        }
+    }
+
+    /// <summary>The endpoint's one SDK client, created on first use with the SDK configuration's timeout.</summary>
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
     {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _client ??= Build(clientConfig);
+            return _client ??= new HttpClient(new ExpiresHeaderHandler(new LeadingSlashKeyHandler(Handler())), disposeHandler: false)
+            {
+                Timeout = clientConfig.Timeout ?? FallbackTimeout,
+            };
         }
     }
 
@@ -51,10 +73,16 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
             _disposed = true;
             _client?.Dispose();
             _client = null;
+            _invoker?.Dispose();
+            _invoker = null;
+            _handler?.Dispose();
+            _handler = null;
         }
     }
 
-    private HttpClient Build(IClientConfig clientConfig)
+    private SocketsHttpHandler Handler() => _handler ??= Build();
+
+    private SocketsHttpHandler Build()
     {
         var handler = new SocketsHttpHandler
         {
@@ -89,6 +117,6 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
             };
         }
 
-        return new HttpClient(new ExpiresHeaderHandler(new LeadingSlashKeyHandler(handler))) { Timeout = clientConfig.Timeout ?? FallbackTimeout };
+        return handler;
     }
 }

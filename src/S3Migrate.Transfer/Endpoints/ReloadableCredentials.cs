@@ -82,6 +82,13 @@ public sealed partial class ReloadableCredentials : AWSCredentials, IDisposable
 
     public override async Task<ImmutableCredentials> GetCredentialsAsync() => (await GetLoadedAsync()).Credentials;
 
+    /// <summary>As <see cref="GetCredentialsAsync"/>, without allocating while the credentials are fresh (every data-plane request asks).</summary>
+    public ValueTask<ImmutableCredentials> GetCurrentAsync()
+    {
+        var current = Volatile.Read(ref _current);
+        return current is not null && IsFresh(current) ? ValueTask.FromResult(current.Loaded.Credentials) : new(GetCredentialsAsync());
+    }
+
     /// <summary>The current credentials with what their source said about them (expiry, region), loading them if due.</summary>
     public async Task<LoadedCredentials> GetLoadedAsync()
     {

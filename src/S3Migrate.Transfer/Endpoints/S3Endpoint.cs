@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace S3Migrate.Transfer.Endpoints;
 
 /// <summary>
-/// A ready-to-use S3 endpoint: one client with its own connection pool and reloadable credentials. Retries are the
-/// engine's (one classification table, per part), so the SDK's own retries are off.
+/// A ready-to-use S3 endpoint: its own connection pool and reloadable credentials, shared by two clients — the AWS
+/// SDK's for control-plane requests (<see cref="Client"/>) and the lean <see cref="Data"/> client for the requests that
+/// carry object bytes. Retries are the engine's (one classification table, per part), so the SDK's own retries are off.
 /// </summary>
 public sealed class S3Endpoint : IDisposable
 {
@@ -20,11 +21,12 @@ public sealed class S3Endpoint : IDisposable
 
     private readonly PooledHttpClientFactory _http;
 
-    private S3Endpoint(S3EndpointOptions options, ReloadableCredentials credentials, AmazonS3Client client, PooledHttpClientFactory http)
+    private S3Endpoint(S3EndpointOptions options, ReloadableCredentials credentials, AmazonS3Client client, S3DataClient data, PooledHttpClientFactory http)
     {
         Options = options;
         Credentials = credentials;
         Client = client;
+        Data = data;
         _http = http;
     }
 
@@ -34,10 +36,11 @@ public sealed class S3Endpoint : IDisposable
 
     public ReloadableCredentials Credentials { get; }
 
+    /// <summary>The AWS SDK client: HEAD, listing, multipart bookkeeping, tagging, server-side copies.</summary>
     public IAmazonS3 Client { get; }
 
-    /// <summary>Over TLS the payload need not be signed: the body goes unsigned with Content-MD5 (the fast path).</summary>
-    public bool SignPayload => !Options.UsesTls;
+    /// <summary>GetObject, PutObject and UploadPart: every byte of a copy goes through this client.</summary>
+    public S3DataClient Data { get; }
 
     /// <summary>Connections this endpoint may open to its server: the concurrency it was sized for.</summary>
     public int MaxConnections => _http.MaxConnections;
@@ -115,14 +118,15 @@ public sealed class S3Endpoint : IDisposable
     {
         var authority = options.CertificateAuthorityPath is { } path ? X509CertificateLoader.LoadCertificateFromFile(path) : null;
         var http = new PooledHttpClientFactory(Math.Max(MinConnections, maxConnections), authority);
+        var timeout = requestTimeout ?? DefaultRequestTimeout;
         var config = new AmazonS3Config
         {
             MaxErrorRetry = 0,
-            Timeout = requestTimeout ?? DefaultRequestTimeout,
+            Timeout = timeout,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             HttpClientFactory = http,
-            ForcePathStyle = options.ForcePathStyle ?? options.ServiceUrl is not null,
+            ForcePathStyle = options.UsesPathStyle,
         };
         if (options.ServiceUrl is { } url)
         {
@@ -134,7 +138,8 @@ public sealed class S3Endpoint : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.SigningRegion);
         }
 
-        return new S3Endpoint(options, credentials, new AmazonS3Client(credentials, config), http);
+        var data = new S3DataClient(options, credentials, http.DataPlaneInvoker, timeout);
+        return new S3Endpoint(options, credentials, new AmazonS3Client(credentials, config), data, http);
     }
 
     public void Dispose()

@@ -48,6 +48,9 @@ public sealed record S3EndpointOptions
 
     public bool UsesTls => ServiceUrl is null || ServiceUrl.Scheme == Uri.UriSchemeHttps;
 
+    /// <summary>Whether the bucket goes in the path: <see cref="ForcePathStyle"/>, by default when a service URL is set.</summary>
+    public bool UsesPathStyle => ForcePathStyle ?? ServiceUrl is not null;
+
     /// <summary>The region is not configured but read from the SSM parameter that holds the credentials.</summary>
     public bool RegionFromCredentials => Region is null && Credentials.Kind == CredentialSourceKind.SsmParameter;
 

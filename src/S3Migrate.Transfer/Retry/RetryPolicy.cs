@@ -23,7 +23,7 @@ public sealed partial class RetryPolicy(RetryOptions options, TimeProvider time,
             {
                 // Load the credentials now if they are due, and note which ones this attempt signs with: a refusal
                 // invalidates exactly these, not a reload another request made meanwhile.
-                await endpoint.Credentials.GetCredentialsAsync();
+                await endpoint.Credentials.GetCurrentAsync();
                 generation = endpoint.Credentials.Generation;
                 return await action(cancellationToken);
             }
