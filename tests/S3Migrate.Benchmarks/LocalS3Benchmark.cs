@@ -8,15 +8,31 @@ using Amazon.S3.Model;
 namespace S3Migrate.Benchmarks;
 
 /// <summary>
-/// LocalS3 against fauxqs, both running at once and measured alternately with the same client (median of three):
-/// 8 MiB PUT/GET throughput at concurrency 1/4/16 and 4 KiB PUT/GET rates, with each server's CPU per operation;
-/// then LocalS3's peak memory while holding a multi-GiB data set on disk. LocalS3 must never be the bottleneck that
-/// hides the engine's speed.
+/// LocalS3 against fauxqs, both running at once and measured with the same client: 8 MiB PUT/GET throughput at
+/// concurrency 1/4/16 and 4 KiB PUT/GET rates, with each server's CPU per operation; then LocalS3's peak memory while
+/// holding a multi-GiB data set on disk. LocalS3 must never be the bottleneck that hides the engine's speed.
 /// </summary>
+/// <remarks>
+/// Both servers get the same treatment: the same warm-up, the same measuring time per row, and repetitions in which
+/// the two alternate and swap which goes first (a server measured second inherits the first one's heat and garbage);
+/// a row reports each server's median. Every PUT writes a new key, as a migration does; what a row wrote is deleted,
+/// untimed, once the row is done, so memory stays bounded. GET rows read a set written at setup.
+/// </remarks>
 public static class LocalS3Benchmark
 {
     private const int LargeObject = 8 * 1024 * 1024;
     private const int SmallObject = 4 * 1024;
+
+    /// <summary>Objects of each size written at setup for the GET rows to read (round robin).</summary>
+    private const int LargeReadSet = 32;
+    private const int SmallReadSet = 1000;
+
+    /// <summary>Each measurement runs at least this long: long enough that one slow request or a GC is a small part of it.</summary>
+    private static readonly TimeSpan MeasureTime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuickMeasureTime = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Untimed, before each row's first measurement: opens the row's connections and settles the JIT on both servers.</summary>
+    private static readonly TimeSpan RowWarmUpTime = TimeSpan.FromSeconds(0.5);
 
     public static async Task RunAsync(bool quick, long diskDataSetBytes)
     {
@@ -25,22 +41,37 @@ public static class LocalS3Benchmark
         await using (var peer = await ServerProcess.StartFauxqsAsync())
         {
             var targets = new[] { await Target.CreateAsync(local), await Target.CreateAsync(peer) };
-            var repetitions = quick ? 1 : 3;
+            var repetitions = quick ? 2 : 5;
+            var measureTime = quick ? QuickMeasureTime : MeasureTime;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Median of {repetitions} alternating measurements of at least {measureTime.TotalSeconds:F1} s per server and row."));
+            Console.WriteLine();
             Console.WriteLine($"| metric | {local.Name} | {peer.Name} | ratio | server CPU ms/op (LocalS3 / peer) |");
             Console.WriteLine("|---|---|---|---|---|");
-            foreach (var row in Rows(quick))
+            foreach (var row in Rows())
             {
+                foreach (var target in targets)
+                {
+                    await row.MeasureAsync(target, RowWarmUpTime);
+                }
+
                 var rates = new[] { new List<double>(), new List<double>() };
                 var cpu = new[] { new List<double>(), new List<double>() };
                 for (var repetition = 0; repetition < repetitions; repetition++)
                 {
-                    for (var i = 0; i < targets.Length; i++)
+                    for (var turn = 0; turn < targets.Length; turn++)
                     {
+                        var i = repetition % 2 == 0 ? turn : targets.Length - 1 - turn;
                         var before = targets[i].Server.CpuTime;
-                        var (rate, operations) = await row.Measure(targets[i], repetition);
+                        var (rate, operations) = await row.MeasureAsync(targets[i], measureTime);
                         cpu[i].Add((targets[i].Server.CpuTime - before).TotalMilliseconds / operations);
                         rates[i].Add(rate);
                     }
+                }
+
+                foreach (var target in targets)
+                {
+                    await target.DeleteWrittenAsync();
                 }
 
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -58,38 +89,80 @@ public static class LocalS3Benchmark
         await MeasureDiskDataSetAsync(diskDataSetBytes);
     }
 
-    private static List<Row> Rows(bool quick)
+    private static List<Row> Rows()
     {
         var rows = new List<Row>();
         foreach (var concurrency in new[] { 1, 4, 16 })
         {
-            var count = quick ? concurrency * 2 : Math.Max(16, concurrency * 4);
-            rows.Add(new Row($"PUT 8 MiB c={concurrency}", "MB/s", async (t, r) =>
-                (count * (double)LargeObject / 1e6 / await PutManyAsync(t.Client, t.Bucket, $"large-{concurrency}-{r}/", t.Large, count, concurrency), count)));
+            rows.Add(Put($"PUT 8 MiB c={concurrency}", "MB/s", LargeObject / 1e6, concurrency, static t => t.Large));
         }
 
         foreach (var concurrency in new[] { 1, 4, 16 })
         {
-            var count = quick ? concurrency * 2 : Math.Max(16, concurrency * 4);
-            rows.Add(new Row($"GET 8 MiB c={concurrency}", "MB/s", async (t, r) =>
-                (count * (double)LargeObject / 1e6 / await GetManyAsync(t.Client, t.Bucket, $"large-{concurrency}-{r}/", count, concurrency), count)));
+            rows.Add(Get($"GET 8 MiB c={concurrency}", "MB/s", LargeObject / 1e6, concurrency, "large/", LargeReadSet));
         }
 
         foreach (var concurrency in new[] { 1, 16 })
         {
-            var count = quick ? 200 : (concurrency == 1 ? 2000 : 8000);
-            rows.Add(new Row($"PUT 4 KiB c={concurrency}", "ops/s", async (t, r) =>
-                (count / await PutManyAsync(t.Client, t.Bucket, $"small-{concurrency}-{r}/", t.Small, count, concurrency), count)));
+            rows.Add(Put($"PUT 4 KiB c={concurrency}", "ops/s", 1, concurrency, static t => t.Small));
         }
 
         foreach (var concurrency in new[] { 1, 16 })
         {
-            var count = quick ? 200 : (concurrency == 1 ? 2000 : 8000);
-            rows.Add(new Row($"GET 4 KiB c={concurrency}", "ops/s", async (t, r) =>
-                (count / await GetManyAsync(t.Client, t.Bucket, $"small-{concurrency}-{r}/", count, concurrency), count)));
+            rows.Add(Get($"GET 4 KiB c={concurrency}", "ops/s", 1, concurrency, "small/", SmallReadSet));
         }
 
         return rows;
+
+        // unitsPerOperation turns operations per second into the row's unit: MB per operation for MB/s, 1 for ops/s.
+        static Row Put(string name, string unit, double unitsPerOperation, int concurrency, Func<Target, byte[]> body) => new(name, unit, async (t, time) =>
+        {
+            var prefix = t.NextPutPrefix();
+            var (operations, seconds) = await RunForAsync(time, concurrency, (i, token) => PutAsync(t.Client, t.Bucket, Key(prefix, i), body(t), token));
+            t.Written(prefix, operations);
+            return (operations / seconds * unitsPerOperation, operations);
+        });
+
+        static Row Get(string name, string unit, double unitsPerOperation, int concurrency, string prefix, int readSet) => new(name, unit, async (t, time) =>
+        {
+            var (operations, seconds) = await RunForAsync(time, concurrency, (i, token) => GetAsync(t.Client, t.Bucket, Key(prefix, i % readSet), token));
+            return (operations / seconds * unitsPerOperation, operations);
+        });
+    }
+
+    /// <summary>
+    /// Starts operations on <paramref name="concurrency"/> lanes until <paramref name="time"/> has passed, lets those in
+    /// flight finish, and returns how many ran and how long it all took.
+    /// </summary>
+    private static async Task<(int Operations, double Seconds)> RunForAsync(TimeSpan time, int concurrency, Func<int, CancellationToken, Task> operation)
+    {
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, concurrency, async (_, token) =>
+        {
+            while (watch.Elapsed < time)
+            {
+                await operation(Interlocked.Increment(ref next), token);
+            }
+        });
+        return (next + 1, watch.Elapsed.TotalSeconds);
+    }
+
+    private static string Key(string prefix, int i) => prefix + i.ToString("D6", CultureInfo.InvariantCulture);
+
+    private static async Task PutAsync(AmazonS3Client client, string bucket, string key, byte[] body, CancellationToken token) =>
+        await client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(body, writable: false),
+            UseChunkEncoding = false,
+        }, token);
+
+    private static async Task GetAsync(AmazonS3Client client, string bucket, string key, CancellationToken token)
+    {
+        using var response = await client.GetObjectAsync(bucket, key, token);
+        await response.ResponseStream.CopyToAsync(Stream.Null, token);
     }
 
     /// <summary>Fills a disk-backed LocalS3 with <paramref name="bytes"/> of 8 MiB objects and reads them back; prints its peak memory.</summary>
@@ -138,29 +211,21 @@ public static class LocalS3Benchmark
     private static async Task<double> PutManyAsync(AmazonS3Client client, string bucket, string prefix, byte[] body, int count, int concurrency)
     {
         var watch = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, token) =>
-            await client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = bucket,
-                Key = prefix + i.ToString("D6", CultureInfo.InvariantCulture),
-                InputStream = new MemoryStream(body, writable: false),
-                UseChunkEncoding = false,
-            }, token));
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, (i, token) =>
+            new ValueTask(PutAsync(client, bucket, Key(prefix, i), body, token)));
         return watch.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> GetManyAsync(AmazonS3Client client, string bucket, string prefix, int count, int concurrency)
     {
         var watch = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, token) =>
-        {
-            using var response = await client.GetObjectAsync(bucket, prefix + i.ToString("D6", CultureInfo.InvariantCulture), token);
-            await response.ResponseStream.CopyToAsync(Stream.Null, token);
-        });
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, (i, token) =>
+            new ValueTask(GetAsync(client, bucket, Key(prefix, i), token)));
         return watch.Elapsed.TotalSeconds;
     }
 
-    private sealed record Row(string Name, string Unit, Func<Target, int, Task<(double Rate, int Operations)>> Measure);
+    /// <summary>One line of the table: measures a server for at least a given time; returns the rate in the row's unit and the operations run.</summary>
+    private sealed record Row(string Name, string Unit, Func<Target, TimeSpan, Task<(double Rate, int Operations)>> MeasureAsync);
 
     private sealed class Target(ServerProcess server, AmazonS3Client client, string bucket, byte[] large, byte[] small) : IDisposable
     {
@@ -174,6 +239,32 @@ public static class LocalS3Benchmark
 
         public byte[] Small { get; } = small;
 
+        private readonly List<(string Prefix, int Count)> _written = [];
+
+        /// <summary>A prefix no earlier PUT measurement on this server used.</summary>
+        public string NextPutPrefix() => string.Create(CultureInfo.InvariantCulture, $"put-{_written.Count}/");
+
+        public void Written(string prefix, int count) => _written.Add((prefix, count));
+
+        /// <summary>Deletes what the PUT measurements wrote (untimed).</summary>
+        public async Task DeleteWrittenAsync()
+        {
+            const int batch = 1000;
+            foreach (var (prefix, count) in _written)
+            {
+                for (var first = 0; first < count; first += batch)
+                {
+                    await Client.DeleteObjectsAsync(new DeleteObjectsRequest
+                    {
+                        BucketName = Bucket,
+                        Objects = [.. Enumerable.Range(first, Math.Min(batch, count - first)).Select(i => new KeyVersion { Key = Key(prefix, i) })],
+                    });
+                }
+            }
+
+            _written.Clear();
+        }
+
         public static async Task<Target> CreateAsync(ServerProcess server)
         {
             var client = LocalS3Benchmark.Client(server.ServiceUrl);
@@ -184,11 +275,11 @@ public static class LocalS3Benchmark
             Random.Shared.NextBytes(large);
             Random.Shared.NextBytes(small);
 
-            // Warm up both sides (JIT, connection pools).
-            await PutManyAsync(client, bucket, "warm/", large, count: 8, concurrency: 4);
-            await GetManyAsync(client, bucket, "warm/", count: 8, concurrency: 4);
-            await PutManyAsync(client, bucket, "warm-small/", small, count: 500, concurrency: 8);
-            await GetManyAsync(client, bucket, "warm-small/", count: 500, concurrency: 8);
+            // The GET rows' objects; writing and reading them once also warms both sides (JIT, connection pools).
+            await PutManyAsync(client, bucket, "large/", large, LargeReadSet, concurrency: 4);
+            await GetManyAsync(client, bucket, "large/", LargeReadSet, concurrency: 4);
+            await PutManyAsync(client, bucket, "small/", small, SmallReadSet, concurrency: 8);
+            await GetManyAsync(client, bucket, "small/", SmallReadSet, concurrency: 8);
             return new Target(server, client, bucket, large, small);
         }
 
