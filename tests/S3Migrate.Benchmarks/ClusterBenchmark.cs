@@ -87,8 +87,8 @@ internal static class ClusterBenchmark
 
                     var costs = mode == "cluster"
                         ? string.Create(CultureInfo.InvariantCulture,
-                            $"{(double)dynamoDb.Count(DynamoDbWrites) / workload.Count:F3} | {(double)sqs.Total / workload.Count:F3} | {Describe(sqs.Counts)} |")
-                        : "– | – | – |";
+                            $"{(double)dynamoDb.Count(DynamoDbWrites) / workload.Count:F3} | {(double)sqs.Total / workload.Count:F3} | {Describe(sqs.Counts)} | {Describe(dynamoDb.Counts)} |")
+                        : "– | – | – | – |";
                     rows.Add(string.Create(CultureInfo.InvariantCulture,
                         $"| {workload.Name} | {mode} | {workload.Count} × {Size(workload.Size)} | {seconds:F1} | {workload.Count * workload.Size / MiB / seconds:F0} | {workload.Count / seconds:F0} | {costs}"));
                 }
@@ -112,8 +112,8 @@ internal static class ClusterBenchmark
             var killCopied = await CountAsync(destination, killBucket);
             var uploads = (await destination.ListMultipartUploadsAsync(killBucket)).MultipartUploads?.Count ?? 0;
 
-            Console.WriteLine("| workload | mode | objects | wall s | MiB/s | objects/s | DynamoDB writes/object | SQS requests/object | SQS requests |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+            Console.WriteLine("| workload | mode | objects | wall s | MiB/s | objects/s | DynamoDB writes/object | SQS requests/object | SQS requests | DynamoDB requests |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
             rows.ForEach(Console.WriteLine);
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

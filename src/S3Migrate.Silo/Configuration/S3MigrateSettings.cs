@@ -271,7 +271,7 @@ public sealed class ClusterSettings
     /// <summary>Pulling agents across the cluster (Orleans queues mapped onto the SQS queues).</summary>
     public int JobQueuePartitions { get; set; } = 8;
 
-    /// <summary>Long-poll seconds of one receive (0–20).</summary>
+    /// <summary>Long-poll seconds of one receive (0–20): longer polls mean fewer empty receives from idle silos.</summary>
     public int ReceiveWaitSeconds { get; set; } = 10;
 
     /// <summary>How soon a message a consumer could not decode comes back (each receive counts towards the DLQ's maxReceiveCount).</summary>
