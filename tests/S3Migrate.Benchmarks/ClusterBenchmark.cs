@@ -119,7 +119,13 @@ internal static class ClusterBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"silo killed (SIGKILL) {killedAt:F1} s into the large run: completed after {killWatch.Elapsed.TotalSeconds:F1} s, {killCopied}/{workloads[0].Count} objects, " +
                 $"{uploads} unfinished uploads left, exit {watched.ExitCode} (submit exit {submitted.ExitCode})"));
-            return watched.ExitCode == 0 && killCopied == workloads[0].Count && uploads == 0 ? 0 : 1;
+            if (watched.ExitCode != 0 || killCopied != workloads[0].Count || uploads != 0)
+            {
+                await Console.Error.WriteLineAsync($"kill run: watch said\n{watched}");
+                return 1;
+            }
+
+            return 0;
         }
         finally
         {

@@ -15,7 +15,7 @@ public sealed class UploadStateTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
-    public async Task FingerprintsOutliveTheirActivationAndAreRemovedOneByOne()
+    public async Task FingerprintsOutliveTheirActivationAndOnlySavingWrites()
     {
         var store = new GrainUploadStateStore(_cluster.Client);
         var target = new UploadTarget("http://127.0.0.1:9001/", "bucket", "a/key with space+é");
@@ -34,10 +34,32 @@ public sealed class UploadStateTests : IAsyncLifetime
         Assert.Equal([second, first], found);
         Assert.Empty(await store.FindAsync(other, default));
 
+        // A removal hides the record from the running activation and writes nothing: the stored record expires (cluster
+        // storage gives the state a time to live) and the resolver ignores records of uploads the destination no longer lists.
+        var writes = _cluster.Store.Writes;
         await store.RemoveAsync(target, "upload-1", default);
         Assert.Equal([second], await store.FindAsync(target, default));
         await store.RemoveAsync(target, "upload-2", default);
         await store.RemoveAsync(target, "upload-2", default);
         Assert.Empty(await store.FindAsync(target, default));
+        Assert.Equal(writes, _cluster.Store.Writes);
+    }
+
+    [Fact]
+    public async Task AnObjectKeepsItsNewestRecordsOnly()
+    {
+        var store = new GrainUploadStateStore(_cluster.Client);
+        var target = new UploadTarget("http://127.0.0.1:9001/", "bucket", "many");
+        var at = new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+        var records = Enumerable.Range(0, 12)
+            .Select(i => new UploadRecord(target, $"upload-{i}", new UploadFingerprint($"etag-{i}", null, 100 * MiB, 16 * MiB, null, false), at.AddMinutes(i)))
+            .ToList();
+        foreach (var record in records)
+        {
+            await store.SaveAsync(record, default);
+        }
+
+        await _cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(records.Skip(4), await store.FindAsync(target, default));
     }
 }

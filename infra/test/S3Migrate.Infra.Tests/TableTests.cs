@@ -42,6 +42,17 @@ public sealed class TableTests(Stacks stacks)
     }
 
     [Fact]
+    public void OnlyGrainStateExpiresAndByTheAttributeTheSiloWrites()
+    {
+        var stack = stacks.PutSide;
+        var ttl = stack.Properties(stack.Id("AWS::DynamoDB::Table", "TablesGrainStateTable"))["TimeToLiveSpecification"]!;
+        Assert.Equal("ExpiresAt", ttl["AttributeName"]!.GetValue<string>());
+        Assert.True(ttl["Enabled"]!.GetValue<bool>());
+        Assert.Null(stack.Properties(stack.Id("AWS::DynamoDB::Table", "TablesMembershipTable"))["TimeToLiveSpecification"]);
+        Assert.Null(stack.Properties(stack.Id("AWS::DynamoDB::Table", "TablesReminderTable"))["TimeToLiveSpecification"]);
+    }
+
+    [Fact]
     public void ResumeStateOutlivesTheStackUnlessToldOtherwise()
     {
         string Policy(SynthesizedTemplate stack, string prefix) =>

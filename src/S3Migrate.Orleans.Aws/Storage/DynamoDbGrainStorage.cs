@@ -19,6 +19,7 @@ namespace S3Migrate.Orleans.Aws.Storage;
 /// <item><term><c>StateName</c> (S, sort key)</term><description>The <c>[PersistentState]</c> name, so a grain's states are separate items.</description></item>
 /// <item><term><c>GrainState</c> (B, or NULL)</term><description>The <see cref="IGrainStorageSerializer"/> output for the state; NULL after a clear that keeps the item.</description></item>
 /// <item><term><c>ETag</c> (S)</term><description>A new random value on every write and clear, handed to Orleans as the etag.</description></item>
+/// <item><term><c>ExpiresAt</c> (N, only for states in <see cref="DynamoDbGrainStorageOptions.TimeToLive"/>)</term><description>Unix seconds after which the item counts as absent and DynamoDB's time to live may delete it.</description></item>
 /// </list>
 /// Every write is conditional: on no item existing when the caller has no etag, otherwise on the stored etag
 /// being the caller's. A failed condition is an <see cref="InconsistentStateException"/>. An item is limited to
@@ -33,6 +34,9 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     internal const string SortKey = "StateName";
     internal const string PayloadAttribute = "GrainState";
     internal const string ETagAttribute = "ETag";
+
+    /// <summary>The time-to-live attribute of expiring states (Unix seconds).</summary>
+    public const string ExpiresAtAttribute = "ExpiresAt";
 
     private const int MaxPartitionKeyBytes = 2048;
     private const int MaxSortKeyBytes = 1024;
@@ -79,6 +83,11 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
 
         _dynamoDb ??= _options.CreateClient?.Invoke() ?? DynamoDbClients.Create(_options);
         await DynamoDbTableBootstrap.EnsureAsync(_dynamoDb, _options, PartitionKey, SortKey, cancellationToken);
+        if (_options.TimeToLive.Count > 0)
+        {
+            await DynamoDbTableBootstrap.EnsureTimeToLiveAsync(_dynamoDb, _options, ExpiresAtAttribute, _logger, cancellationToken);
+        }
+
         LogInitialized(_logger, _name, _options.TableName, _options.DeleteStateOnClear);
     }
 
@@ -107,7 +116,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         }
 
         var item = response.Item;
-        var payload = item.TryGetValue(PayloadAttribute, out var stored) ? stored.B : null;
+        var payload = item.TryGetValue(PayloadAttribute, out var stored) && !Expired(item) ? stored.B : null;
         grainState.State = payload is null
             ? NewState<T>()
             : _options.GrainStorageSerializer.Deserialize<T>(BinaryData.FromBytes(payload.ToArray()));
@@ -122,6 +131,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         var payload = _options.GrainStorageSerializer.Serialize(grainState.State);
         var newETag = NewETag();
         var item = Item(stateName, grainId, new AttributeValue { B = new MemoryStream(payload.ToArray()) }, newETag);
+        StampExpiry(item, stateName);
         EnsureFits(stateName, grainId, payload.Length, newETag);
         await PutConditionallyAsync(item, grainState.ETag, "write", stateName, grainId, cancellationToken);
         grainState.ETag = newETag;
@@ -141,6 +151,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         {
             var newETag = NewETag();
             var tombstone = Item(stateName, grainId, new AttributeValue { NULL = true }, newETag);
+            StampExpiry(tombstone, stateName);
             await PutConditionallyAsync(tombstone, grainState.ETag, "clear", stateName, grainId, cancellationToken);
             grainState.ETag = newETag;
         }
@@ -225,7 +236,8 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         var size = Encoding.UTF8.GetByteCount(PartitionKey) + Encoding.UTF8.GetByteCount(PartitionKeyValue(grainId))
             + Encoding.UTF8.GetByteCount(SortKey) + Encoding.UTF8.GetByteCount(stateName)
             + Encoding.UTF8.GetByteCount(PayloadAttribute) + payloadBytes
-            + Encoding.UTF8.GetByteCount(ETagAttribute) + Encoding.UTF8.GetByteCount(etag);
+            + Encoding.UTF8.GetByteCount(ETagAttribute) + Encoding.UTF8.GetByteCount(etag)
+            + (_options.TimeToLive.ContainsKey(stateName) ? Encoding.UTF8.GetByteCount(ExpiresAtAttribute) + 21 : 0);
         if (size > MaxItemBytes)
         {
             throw new ArgumentException(
@@ -261,6 +273,25 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         item[ETagAttribute] = new AttributeValue { S = etag };
         return item;
     }
+
+    /// <summary>An expiring state's item carries the time after which it counts as gone.</summary>
+    private void StampExpiry(Dictionary<string, AttributeValue> item, string stateName)
+    {
+        if (_options.TimeToLive.TryGetValue(stateName, out var span))
+        {
+            var at = _options.TimeProvider.GetUtcNow().Add(span).ToUnixTimeSeconds();
+            item[ExpiresAtAttribute] = new AttributeValue { N = at.ToString(CultureInfo.InvariantCulture) };
+        }
+    }
+
+    /// <summary>
+    /// DynamoDB deletes expired items late (typically within days), so a read must not return one. Its etag is kept,
+    /// so the next write still meets the item's condition.
+    /// </summary>
+    private bool Expired(Dictionary<string, AttributeValue> item) =>
+        item.TryGetValue(ExpiresAtAttribute, out var value) && value.N is { } seconds
+        && long.TryParse(seconds, NumberStyles.Integer, CultureInfo.InvariantCulture, out var at)
+        && at <= _options.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
 
     private string PartitionKeyValue(GrainId grainId) => $"{_serviceId}_{grainId}";
 

@@ -22,6 +22,18 @@ public sealed class DynamoDbGrainStorageOptions : DynamoDbTableOptions, IStorage
     /// </summary>
     public bool DeleteStateOnClear { get; set; }
 
+    /// <summary>
+    /// States that expire, by state name (the <c>[PersistentState]</c> name): every write of such a state stamps the
+    /// item's <see cref="DynamoDbGrainStorage.ExpiresAtAttribute"/> with the write time plus the given span, DynamoDB's
+    /// time to live deletes the item some time after that (without consuming write capacity), and a read already
+    /// treats it as absent. Empty (default): nothing expires. The table's time to live must be on that attribute;
+    /// the provider turns it on when it may create the table.
+    /// </summary>
+    public IDictionary<string, TimeSpan> TimeToLive { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>The clock for expiry times; the system clock unless a test sets another.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>The silo lifecycle stage at which the table is checked or created; default <see cref="ServiceLifecycleStage.ApplicationServices"/>.</summary>
     public int InitStage { get; set; } = ServiceLifecycleStage.ApplicationServices;
 

@@ -19,5 +19,14 @@ internal sealed class DynamoDbGrainStorageOptionsValidator(DynamoDbGrainStorageO
             throw new OrleansConfigurationException(
                 $"DynamoDB grain storage '{name}': set Region (AWS) or ServiceUrl (DynamoDB Local).");
         }
+
+        foreach (var (state, span) in options.TimeToLive)
+        {
+            if (span < TimeSpan.FromMinutes(1))
+            {
+                throw new OrleansConfigurationException(
+                    $"DynamoDB grain storage '{name}': TimeToLive of state '{state}' is {span}; it must be at least one minute.");
+            }
+        }
     }
 }

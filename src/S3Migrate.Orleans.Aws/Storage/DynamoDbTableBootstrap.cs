@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
 
 namespace S3Migrate.Orleans.Aws.Storage;
 
@@ -7,7 +8,7 @@ namespace S3Migrate.Orleans.Aws.Storage;
 /// Makes sure a provider's table exists with the key schema the provider expects, creating it (on-demand billing)
 /// when allowed. Several silos may start at once, so a concurrent creation is waited for, not treated as an error.
 /// </summary>
-internal static class DynamoDbTableBootstrap
+internal static partial class DynamoDbTableBootstrap
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -46,6 +47,46 @@ internal static class DynamoDbTableBootstrap
 
         CheckKeySchema(table, partitionKey, sortKey);
     }
+
+    /// <summary>
+    /// Makes sure the table's time to live is on <paramref name="attribute"/>: turned on when the provider may create
+    /// tables, otherwise a warning (items then count as absent once expired but stay in the table).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The table's time to live is on another attribute.</exception>
+    public static async Task EnsureTimeToLiveAsync(
+        IAmazonDynamoDB dynamoDb, DynamoDbTableOptions options, string attribute, ILogger logger, CancellationToken cancellationToken)
+    {
+        var description = (await dynamoDb.DescribeTimeToLiveAsync(
+            new DescribeTimeToLiveRequest { TableName = options.TableName }, cancellationToken)).TimeToLiveDescription;
+        var status = description?.TimeToLiveStatus;
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+        {
+            if (description!.AttributeName != attribute)
+            {
+                throw new InvalidOperationException(
+                    $"DynamoDB table '{options.TableName}' expires items by attribute '{description.AttributeName}'; grain storage needs '{attribute}'.");
+            }
+
+            return;
+        }
+
+        if (!options.CreateIfNotExists)
+        {
+            LogTimeToLiveOff(logger, options.TableName, attribute);
+            return;
+        }
+
+        await dynamoDb.UpdateTimeToLiveAsync(
+            new UpdateTimeToLiveRequest
+            {
+                TableName = options.TableName,
+                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = attribute, Enabled = true },
+            },
+            cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DynamoDB table '{Table}' has no time to live; turn it on for attribute '{Attribute}' so expired grain states are deleted")]
+    private static partial void LogTimeToLiveOff(ILogger logger, string table, string attribute);
 
     private static async Task<TableDescription?> DescribeAsync(
         IAmazonDynamoDB dynamoDb, string tableName, CancellationToken cancellationToken)

@@ -8,8 +8,9 @@ using Orleans.Streams;
 namespace S3Migrate.Orleans.Aws.Streaming;
 
 /// <summary>
-/// One pulling agent's receiver: long-polls its physical queue while the silo's gate allows, decodes each message
-/// with the application's codec, and never deletes on delivery (the consumer does, at a terminal state).
+/// One pulling agent's receiver: long-polls its physical queue while the silo's gate allows (one agent of a silo at a
+/// time per physical queue), decodes each message with the application's codec, and never deletes on delivery (the
+/// consumer does, at a terminal state).
 /// </summary>
 internal sealed partial class SqsQueueReceiver(
     string queueName, SqsStreamOptions options, ISqsMessageCodec codec, ISqsReceiveGate gate, SqsMessageLeases leases,
@@ -49,7 +50,7 @@ internal sealed partial class SqsQueueReceiver(
     public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount, CancellationToken cancellationToken)
     {
         var wanted = Math.Min(gate.MessagesWanted(), maxCount < 0 ? SqsBatcher<string>.MaxEntries : maxCount);
-        if (_closed || wanted <= 0)
+        if (_closed || wanted <= 0 || !leases.Queues.TryBeginReceive(queueName))
         {
             return [];
         }
@@ -72,6 +73,10 @@ internal sealed partial class SqsQueueReceiver(
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
             return [];
+        }
+        finally
+        {
+            leases.Queues.EndReceive(queueName);
         }
 
         var containers = new List<IBatchContainer>();

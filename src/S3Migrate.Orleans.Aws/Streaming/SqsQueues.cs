@@ -15,6 +15,7 @@ public sealed class SqsQueues : IDisposable
 
     private readonly SqsStreamOptions _options;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _urls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _receiving = new(StringComparer.Ordinal);
 
     public SqsQueues(SqsStreamOptions options, IAmazonSQS? client = null)
     {
@@ -39,7 +40,23 @@ public sealed class SqsQueues : IDisposable
         }
     }
 
-    public void Dispose() => Client.Dispose();
+    /// <summary>
+    /// Claims the silo's one receive from a queue. Several pulling agents of a silo may read the same physical queue;
+    /// any of them can deliver any message, so a second long poll from the same silo would only add empty receives.
+    /// </summary>
+    /// <returns>False while another agent of this silo is receiving from the queue; otherwise release with <see cref="EndReceive"/>.</returns>
+    public bool TryBeginReceive(string queueName) => _receiving.GetOrAdd(queueName, static _ => new SemaphoreSlim(1, 1)).Wait(0);
+
+    public void EndReceive(string queueName) => _receiving[queueName].Release();
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        foreach (var gate in _receiving.Values)
+        {
+            gate.Dispose();
+        }
+    }
 
     private async Task<string> LookUpAsync(string queueName, CancellationToken cancellationToken)
     {

@@ -302,6 +302,13 @@ public sealed class ClusterSettings
     /// <summary>Create the DynamoDB tables when missing (development; deployments create them with the CDK app).</summary>
     public bool CreateTables { get; set; }
 
+    /// <summary>
+    /// Days a multipart upload's resume record is kept after it was written; DynamoDB's time to live deletes it then. A
+    /// finished upload's record is not deleted (one write fewer per large object) but left to expire: records are only
+    /// ever used for uploads the destination still lists.
+    /// </summary>
+    public int UploadRecordDays { get; set; } = 30;
+
     public IEnumerable<string> Validate()
     {
         foreach (var (name, value) in new[]
@@ -324,6 +331,11 @@ public sealed class ClusterSettings
             {
                 yield return "S3Migrate:Cluster: " + problem;
             }
+        }
+
+        if (UploadRecordDays is < 1 or > 3650)
+        {
+            yield return $"S3Migrate:Cluster:UploadRecordDays {UploadRecordDays} must be between 1 and 3650";
         }
 
         if (AdvertisedAddress is not null && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))

@@ -150,7 +150,11 @@ public static class SiloHosting
         }
 
         silo.UseDynamoDbClustering(o => Table(o, cluster, cluster.MembershipTableName!));
-        silo.AddDynamoDbGrainStorageAsDefault(o => Table(o, cluster, cluster.GrainStateTableName!));
+        silo.AddDynamoDbGrainStorageAsDefault(o =>
+        {
+            Table(o, cluster, cluster.GrainStateTableName!);
+            o.TimeToLive[S3Migrate.Grains.Grains.UploadRecordGrain.StateName] = TimeSpan.FromDays(cluster.UploadRecordDays);
+        });
         silo.UseDynamoDbReminderService(o => Table(o, cluster, cluster.ReminderTableName!));
         silo.AddSqsStreams(StreamNames.Provider, o => cluster.ConfigureSqs(o), ConfigureJobStreams);
         silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(10));

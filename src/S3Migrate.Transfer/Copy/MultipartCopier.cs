@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.S3;
@@ -23,6 +24,9 @@ internal sealed partial class MultipartCopier(
 {
     /// <summary>Memory one streamed (unbuffered) part holds in flight.</summary>
     private const long StreamingWindow = 8 * PartSizing.MiB;
+
+    /// <summary>How long an upload that fits one window of parallel parts runs before it is recorded for resuming.</summary>
+    internal static readonly TimeSpan RecordAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>Times the part list is reconciled before missing parts count as a failure.</summary>
     private const int MaxRepairRounds = 3;
@@ -142,12 +146,13 @@ internal sealed partial class MultipartCopier(
                 tags = await ReadTagsAsync(context, src, cancellationToken);
             }
 
-            var (uploadId, resumed) = await uploads.ResolveAsync(target, fingerprint,
+            var upload = await uploads.ResolveAsync(target, fingerprint,
                 () => DestinationRequests.CreateUpload(request.DestinationBucket, request.DestinationKey, src, request.Options, tags ?? [], declared),
                 cancellationToken);
+            var uploadId = upload.UploadId;
             try
             {
-                return await FillAndCompleteAsync(context, src, plan, declared, target, uploadId, resumed, transferPart, cancellationToken);
+                return await FillAndCompleteAsync(context, src, plan, declared, target, upload, transferPart, cancellationToken);
             }
             catch (UploadGoneException e)
             {
@@ -169,9 +174,10 @@ internal sealed partial class MultipartCopier(
     }
 
     private async Task<CopyResult> FillAndCompleteAsync(
-        CopyContext context, SourceObject src, TransferPlan plan, ChecksumValue? declared, UploadTarget target, string uploadId, bool resumed,
+        CopyContext context, SourceObject src, TransferPlan plan, ChecksumValue? declared, UploadTarget target, ResolvedUpload upload,
         Func<string, int, CancellationToken, Task<PartETag>> transferPart, CancellationToken cancellationToken)
     {
+        var (uploadId, resumed, unrecorded) = upload;
         context.Progress?.Started(src.Size, plan.PartCount);
         var listed = resumed ? await ListPartsAsync(target, uploadId, cancellationToken) : [];
         var sent = new ConcurrentDictionary<int, PartETag>();
@@ -194,6 +200,15 @@ internal sealed partial class MultipartCopier(
             LogResuming(logger, context.Request, uploadId, context.PartsReused, plan.PartCount);
         }
 
+        // The upload's record (what a restarted copier needs to reuse its parts) is written before the first part
+        // when the parts take more than one window of parallel transfers; an upload done in one window is recorded
+        // only once it has run for RecordAfter, so a short one costs no write and a kill redoes at most that much.
+        var started = Stopwatch.GetTimestamp();
+        if (unrecorded is not null && pending.Count > options.MaxPartsPerObject)
+        {
+            await unrecorded.SaveOnceAsync(cancellationToken);
+        }
+
         for (var round = 0; pending.Count > 0; round++)
         {
             if (round == MaxRepairRounds)
@@ -203,7 +218,14 @@ internal sealed partial class MultipartCopier(
             }
 
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = options.MaxPartsPerObject, CancellationToken = cancellationToken },
-                async (n, token) => sent[n] = await transferPart(uploadId, n, token));
+                async (n, token) =>
+                {
+                    sent[n] = await transferPart(uploadId, n, token);
+                    if (unrecorded is not null && Stopwatch.GetElapsedTime(started) >= RecordAfter)
+                    {
+                        await unrecorded.SaveOnceAsync(token);
+                    }
+                });
 
             // The destination's own part list is the truth: anything missing or different is sent again.
             listed = await ListPartsAsync(target, uploadId, cancellationToken);
@@ -216,7 +238,11 @@ internal sealed partial class MultipartCopier(
         var expectedETag = MultipartETag(parts);
         var expectedChecksum = ExpectedChecksum(src, declared, parts);
         var response = await CompleteAsync(context, target, uploadId, src, parts, declared, expectedETag, cancellationToken);
-        await uploads.ForgetAsync(target, uploadId, cancellationToken);
+        if (resumed || unrecorded is { Saved: true })
+        {
+            await uploads.ForgetAsync(target, uploadId, cancellationToken);
+        }
+
         await VerifyAsync(context, src, opaque ? null : expectedETag, expectedChecksum, cancellationToken);
         return new CopyResult(CopyOutcome.Verified, null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -296,7 +297,47 @@ public sealed class DynamoDbGrainStorageTests(StandInsFixture fixture) : IAsyncL
         Assert.Equal(3, (await ReadAsync(otherService, grainId)).State.Count);
     }
 
-    private async Task<DynamoDbGrainStorage> StorageAsync(bool deleteStateOnClear = false, string serviceId = ServiceId)
+    [Fact]
+    public async Task AnExpiringStateIsStampedReadsAsAbsentOnceExpiredAndCanBeWrittenAgain()
+    {
+        var clock = new SettableClock(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+        var storage = await StorageAsync(configure: o =>
+        {
+            o.TimeToLive[StateName] = TimeSpan.FromDays(30);
+            o.TimeProvider = clock;
+        });
+        var grainId = NewGrainId();
+        var written = new StateHolder(new TestState { Count = 7 });
+        await storage.WriteStateAsync(StateName, grainId, written, CancellationToken.None);
+
+        var item = await RawItemAsync(grainId);
+        Assert.Equal(clock.GetUtcNow().AddDays(30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), item![DynamoDbGrainStorage.ExpiresAtAttribute].N);
+        var ttl = await _dynamoDb.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = _tableName });
+        Assert.Equal(DynamoDbGrainStorage.ExpiresAtAttribute, ttl.TimeToLiveDescription.AttributeName);
+
+        clock.Now = clock.Now.AddDays(29);
+        Assert.Equal(7, (await ReadAsync(storage, grainId)).State.Count);
+
+        // Past its time the item may still be in the table (DynamoDB deletes late), but it reads as absent and the
+        // next write, with the etag that read gave, replaces it and is stamped again.
+        clock.Now = clock.Now.AddDays(2);
+        var expired = await ReadAsync(storage, grainId);
+        Assert.False(expired.RecordExists);
+        Assert.Equal(0, expired.State.Count);
+        expired.State.Count = 8;
+        await storage.WriteStateAsync(StateName, grainId, expired, CancellationToken.None);
+        Assert.Equal(8, (await ReadAsync(storage, grainId)).State.Count);
+        Assert.Equal(clock.GetUtcNow().AddDays(30).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            (await RawItemAsync(grainId))![DynamoDbGrainStorage.ExpiresAtAttribute].N);
+
+        // Other state names of the same provider do not expire.
+        await storage.WriteStateAsync("other", grainId, new StateHolder(new TestState { Count = 1 }), CancellationToken.None);
+        clock.Now = clock.Now.AddYears(5);
+        Assert.Equal(1, (await ReadAsync(storage, grainId, "other")).State.Count);
+    }
+
+    private async Task<DynamoDbGrainStorage> StorageAsync(
+        bool deleteStateOnClear = false, string serviceId = ServiceId, Action<DynamoDbGrainStorageOptions>? configure = null)
     {
         var options = new DynamoDbGrainStorageOptions
         {
@@ -306,6 +347,7 @@ public sealed class DynamoDbGrainStorageTests(StandInsFixture fixture) : IAsyncL
             CreateClient = () => fixture.StandIns.CreateDynamoDbClient(),
             GrainStorageSerializer = new OrleansGrainStorageSerializer(_serialization.GetRequiredService<Serializer>()),
         };
+        configure?.Invoke(options);
         var storage = new DynamoDbGrainStorage(
             "test",
             options,
@@ -340,4 +382,11 @@ public sealed class DynamoDbGrainStorageTests(StandInsFixture fixture) : IAsyncL
     }
 
     private static GrainId NewGrainId() => GrainId.Create("test-object", $"bucket/{Guid.NewGuid():N}");
+
+    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }

@@ -1,4 +1,5 @@
 using Amazon.SQS.Model;
+using Orleans.Streams;
 using S3Migrate.Orleans.Aws.Streaming;
 using S3Migrate.Testing;
 
@@ -146,6 +147,51 @@ public sealed class SqsStreamProviderTests(StandInsFixture standIns)
 
         Assert.Equal(0, bed.Count("ReceiveMessage"));
         Assert.Equal((1, 0), await bed.DepthAsync());
+    }
+
+    [Fact]
+    public async Task TheAgentsOfOneSiloLongPollAPhysicalQueueOneAtATime()
+    {
+        await using var bed = SqsTestBed.Create(standIns.StandIns, o => o.PartitionCount = 4);
+        var receivers = new List<IQueueAdapterReceiver>();
+        foreach (var queue in bed.Factory.GetStreamQueueMapper().GetAllQueues())
+        {
+            var receiver = bed.Factory.CreateReceiver(queue);
+            await receiver.Initialize(TimeSpan.FromSeconds(5), CancellationToken.None);
+            receivers.Add(receiver);
+        }
+
+        // Four idle agents polling for about three long polls: one of them receives, the others return at once.
+        var polls = await Task.WhenAll(receivers.Select(async receiver =>
+        {
+            var calls = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+            while (DateTime.UtcNow < deadline)
+            {
+                Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
+                calls++;
+                await Task.Delay(50);
+            }
+
+            return calls;
+        }));
+        var receives = bed.Count("ReceiveMessage");
+        Assert.InRange(receives, 2, 4);
+        Assert.True(polls.Sum() > receives * 4, $"{polls.Sum()} polls, {receives} receives");
+
+        // A message sent meanwhile still reaches whichever agent holds the receive.
+        await bed.Factory.QueueMessageBatchAsync(SqsTestBed.TestCodec.Stream("late"), ["v"], null, null);
+        var got = new List<SqsBatchContainer>();
+        var until = DateTime.UtcNow + Bound;
+        while (got.Count == 0 && DateTime.UtcNow < until)
+        {
+            foreach (var batch in await Task.WhenAll(receivers.Select(r => r.GetQueueMessagesAsync(10, CancellationToken.None))))
+            {
+                got.AddRange(batch.Cast<SqsBatchContainer>());
+            }
+        }
+
+        Assert.Equal("late", Assert.Single(got).StreamId.GetKeyAsString());
     }
 
     [Fact]

@@ -18,6 +18,9 @@ internal sealed class ClusterTables : Construct
     public const string MembershipSortKey = "SiloIdentity";
     public const string GrainStatePartitionKey = "GrainReference";
     public const string GrainStateSortKey = "StateName";
+
+    /// <summary>Unix seconds after which an expiring grain state (a finished upload's resume record) may be deleted.</summary>
+    public const string GrainStateTimeToLiveAttribute = "ExpiresAt";
     public const string ReminderPartitionKey = "ServiceId";
     public const string ReminderSortKey = "ReminderKey";
 
@@ -34,12 +37,13 @@ internal sealed class ClusterTables : Construct
     {
         var stateRemoval = props.RetainStateOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
         Membership = NewTable("MembershipTable", MembershipPartitionKey, MembershipSortKey, RemovalPolicy.DESTROY);
-        GrainState = NewTable("GrainStateTable", GrainStatePartitionKey, GrainStateSortKey, stateRemoval);
+        GrainState = NewTable("GrainStateTable", GrainStatePartitionKey, GrainStateSortKey, stateRemoval, GrainStateTimeToLiveAttribute);
         Reminders = NewTable("ReminderTable", ReminderPartitionKey, ReminderSortKey, stateRemoval);
     }
 
-    private Table NewTable(string id, string partitionKey, string sortKey, RemovalPolicy removal) => new(this, id, new TableProps
+    private Table NewTable(string id, string partitionKey, string sortKey, RemovalPolicy removal, string? timeToLive = null) => new(this, id, new TableProps
     {
+        TimeToLiveAttribute = timeToLive,
         PartitionKey = new DdbAttribute { Name = partitionKey, Type = AttributeType.STRING },
         SortKey = new DdbAttribute { Name = sortKey, Type = AttributeType.STRING },
         BillingMode = BillingMode.PAY_PER_REQUEST,
