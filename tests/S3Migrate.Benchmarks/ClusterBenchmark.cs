@@ -135,6 +135,7 @@ internal static class ClusterBenchmark
                 await silo.WaitForExitAsync();
             }
 
+            await Task.WhenAll(cluster.LogWrites);
             work.Delete(recursive: true);
         }
     }
@@ -217,9 +218,26 @@ internal static class ClusterBenchmark
                 environment[prefix + "Credentials__SecretAccessKey"] = endpoint.SecretAccessKey;
             }
 
+            // S3MIGRATE_BENCH_LOGS=DIR keeps each silo's log (at Information) in DIR/silo-N.log.
+            var logs = System.Environment.GetEnvironmentVariable("S3MIGRATE_BENCH_LOGS");
+            if (logs is not null)
+            {
+                environment["Logging__LogLevel__Default"] = "Information";
+                environment["Logging__LogLevel__S3Migrate"] = "Debug";
+                environment["Logging__Console__FormatterName"] = "simple";
+                environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+                environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+            }
+
             var process = ExternalProcess.Start("dotnet", [Program("S3Migrate.Silo", "S3Migrate.Silo.dll")], environment, work);
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            if (logs is not null)
+            {
+                LogWrites.Add(Task.WhenAll(output, errors).ContinueWith(
+                    t => File.WriteAllText(Path.Combine(logs, $"silo-{index}.log"), output.Result + errors.Result), TaskScheduler.Default));
+            }
+
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (!await AcceptsAsync(gateway))
             {
@@ -233,6 +251,9 @@ internal static class ClusterBenchmark
 
             return process;
         }
+
+        /// <summary>Silo logs being written once their process ended (with S3MIGRATE_BENCH_LOGS).</summary>
+        public List<Task> LogWrites { get; } = [];
 
         public Task<ProcessResult> SubmitAsync(string id, string source, string destination, bool follow = true) =>
             Console(["submit", $"s3://{source}/", $"s3://{destination}/", "--from", "global", "--to", "china", "--id", id, .. follow ? new[] { "--watch", "--json" } : [], .. Connection()]);
