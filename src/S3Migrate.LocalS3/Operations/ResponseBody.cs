@@ -25,7 +25,7 @@ public sealed class ResponseBody(HttpContext http)
             {
                 if (BytesWritten >= limit)
                 {
-                    await http.Response.Body.FlushAsync(cancellationToken);
+                    await http.Response.BodyWriter.FlushAsync(cancellationToken);
                     http.Abort();
                     throw new RequestAbortedException("connection reset in the response body (fault injection)");
                 }
@@ -42,14 +42,15 @@ public sealed class ResponseBody(HttpContext http)
                 }
             }
 
-            await http.Response.Body.WriteAsync(data[..take], cancellationToken);
+            // Straight to the pipe: the Stream wrapper would turn every flush that waits into a Task.
+            await http.Response.BodyWriter.WriteAsync(data[..take], cancellationToken);
             BytesWritten += take;
             data = data[take..];
         }
 
         if (AbortAfterBytes is { } end && BytesWritten >= end)
         {
-            await http.Response.Body.FlushAsync(cancellationToken);
+            await http.Response.BodyWriter.FlushAsync(cancellationToken);
             http.Abort();
             throw new RequestAbortedException("connection reset in the response body (fault injection)");
         }

@@ -28,6 +28,20 @@ public sealed class SigV4VectorTests
     }
 
     [Fact]
+    public void SignMatchesHmacWhenSigningKeysAlternateOnOneThread()
+    {
+        var first = SigV4.SigningKey(Secret, "20130524", "us-east-1", "s3");
+        var second = SigV4.SigningKey(Secret, "20130524", "eu-west-1", "s3");
+        var sameAsFirst = (byte[])first.Clone();
+
+        foreach (var (key, text) in new[] { (first, "one"), (second, "two"), (first, "three"), (sameAsFirst, "four"), (first, "") })
+        {
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text)));
+            Assert.Equal(expected, SigV4.Sign(key, text));
+        }
+    }
+
+    [Fact]
     public void RejectsRangedGetWhoseSignedHeaderChanged()
     {
         var verifier = Verifier(SignedAt.AddMinutes(1));
