@@ -11,8 +11,9 @@ namespace S3Migrate.Benchmarks;
 /// The engine against rclone and against the ceiling (raw parallel GET + PUT, no hashing), copying between two LocalS3
 /// endpoints with different keys — "global" (us-east-1) to "china" (cn-north-1) — so every byte streams through the
 /// host. LocalS3 runs in a process of its own and every contender in a child process of its own, so the CPU time and
-/// peak RSS printed are the contender's alone. Workloads: 16 × 256 MiB, 20,000 × 4 KiB and a mix; the contenders take
-/// turns (the order rotates each round), the destination is a fresh bucket each run, and every destination object is
+/// peak RSS printed are the contender's alone. Workloads: 16 × 256 MiB, 20,000 × 4 KiB and a mix; each starts with an
+/// untimed ceiling pass so that no contender pays the server's first collections of its freshly filled heap, the
+/// contenders take turns (the order rotates each round), the destination is a fresh bucket each run, and every destination object is
 /// checked against the source's bytes (size, and MD5 or the multipart ETag for its part size). Prints a table, the
 /// ratios and the issue's targets.
 /// </summary>
@@ -40,6 +41,9 @@ public static class EngineBenchmark
     private const double SmallVersusRcloneTarget = 2.0;
     private const double LargeOverheadTarget = 0.10;
     private const double SmallOverheadTarget = 0.25;
+
+    /// <summary>The round number of the untimed pass each workload starts with.</summary>
+    private const int WarmUpRound = -1;
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(20);
 
@@ -127,6 +131,7 @@ public static class EngineBenchmark
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores ({model}), {memory} RAM, {RuntimeInformation.OSDescription}; .NET {Environment.Version}; {rcloneVersion}");
         Console.WriteLine("servers: LocalS3 in a separate process, two in-memory endpoints with different keys (global us-east-1 → china cn-north-1), plain HTTP on loopback");
         Console.WriteLine("measured: each contender in a child process of its own; CPU = its user+system time, peak RSS = its VmHWM; wall time includes process start and listing");
+        Console.WriteLine("fairness: each workload starts with one untimed ceiling pass (the server's first collections of its freshly filled heap fall there); the contenders' order rotates each round");
         Console.WriteLine();
     }
 
@@ -378,7 +383,13 @@ public static class EngineBenchmark
             var sourceBucket = "bench-src-" + workload.Name;
             await Console.Error.WriteLineAsync($"engine benchmark: {workload.Name}: uploading {workload.Description} to the source");
             var objects = await PopulateAsync(sourceBucket, workload);
-            var contenders = Contenders(workload, sourceBucket, options);
+            var all = Contenders(workload, sourceBucket);
+            var contenders = all.Where(c => options.Contenders.Count == 0 || options.Contenders.Contains(c.Kind.ToString().ToLowerInvariant())).ToList();
+
+            // Untimed: the server's first collections of its freshly filled heap fall on this pass, not on whichever
+            // contender happens to go first.
+            var warmUp = all.Single(static c => c.Kind == ContenderKind.Ceiling) with { Name = "warm-up (ceiling, untimed)" };
+            await RunOnceAsync(workload, warmUp, WarmUpRound, objects, $"bench-dst-{workload.Name}-warm-up");
             var runs = new List<RunResult>();
             for (var round = 0; round < options.Rounds; round++)
             {
@@ -394,7 +405,7 @@ public static class EngineBenchmark
             return runs;
         }
 
-        private List<Contender> Contenders(Workload workload, string sourceBucket, Options options)
+        private List<Contender> Contenders(Workload workload, string sourceBucket)
         {
             var engine = workload.Engine;
             var worker = Path.Combine(AppContext.BaseDirectory, "S3Migrate.Benchmarks.dll");
@@ -415,7 +426,7 @@ public static class EngineBenchmark
                     [worker, .. EngineWorker.Arguments(EngineWorker.CeilingContender, servers.Global, sourceBucket, servers.China, "{destination}",
                         engine.Objects, engine.PartsPerObject, PartsInFlight, PartSize)], null),
             ];
-            return [.. all.Where(c => options.Contenders.Count == 0 || options.Contenders.Contains(c.Kind.ToString().ToLowerInvariant()))];
+            return all;
         }
 
         private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -474,7 +485,7 @@ public static class EngineBenchmark
             var result = new RunResult(workload, contender, round, process, serverCpu, objects.Count, workload.Bytes, verified, problems, requests);
             var worker = WorkerLine(process.StandardOutput) is { } line ? $" ({line})" : string.Empty;
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"engine benchmark: {workload.Name} round {round + 1}: {contender.Name}: {process.Wall.TotalSeconds:F2} s, {result.MegabytesPerSecond:F0} MB/s, " +
+                $"engine benchmark: {workload.Name} {(round == WarmUpRound ? "warm-up" : $"round {round + 1}")}: {contender.Name}: {process.Wall.TotalSeconds:F2} s, {result.MegabytesPerSecond:F0} MB/s, " +
                 $"{result.ObjectsPerSecond:F0} objects/s, CPU {process.Cpu.TotalSeconds:F2} s, server CPU {serverCpu.TotalSeconds:F2} s, " +
                 $"peak RSS {process.PeakResidentBytes / BytesPerMiB:F0} MiB, verified {verified}/{objects.Count}{worker}"));
             return result;

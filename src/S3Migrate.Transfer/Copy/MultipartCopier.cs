@@ -22,7 +22,7 @@ internal sealed partial class MultipartCopier(
     S3Endpoint source, S3Endpoint destination, TransferOptions options, ITransferThrottle throttle, RetryPolicy retries,
     UploadResolver uploads, ILogger logger)
 {
-    /// <summary>Memory one streamed (unbuffered) part holds in flight.</summary>
+    /// <summary>Memory one streamed part is budgeted for (its chunk buffer and what the connections hold).</summary>
     private const long StreamingWindow = 8 * PartSizing.MiB;
 
     /// <summary>How long an upload that fits one window of parallel parts runs before it is recorded for resuming.</summary>
@@ -35,7 +35,7 @@ internal sealed partial class MultipartCopier(
     {
         var preferred = await SourcePartSizeAsync(context, src, cancellationToken);
         var plan = PartPlanner.Plan(src.Size, options.Parts, preferred);
-        var declared = DeclaredChecksum(src, context.Request.Options, plan, sameLayoutAsSource: preferred == plan.PartSize);
+        var declared = DeclaredChecksum(src, context.Request.Options, sameLayoutAsSource: preferred == plan.PartSize);
         return await CopyInPartsAsync(context, src, plan, declared, (uploadId, n, token) => TransferPartAsync(context, src, plan, declared, uploadId, n, token), cancellationToken);
     }
 
@@ -294,18 +294,26 @@ internal sealed partial class MultipartCopier(
         }
     }
 
-    /// <summary>Downloads one part (ranged GET pinned to the source version) and uploads it with Content-MD5.</summary>
-    private async Task<PartETag> TransferPartAsync(
+    /// <summary>
+    /// Sends one part. Where the destination's part ETag is the MD5 of the part, the ranged GET's body streams straight
+    /// into UploadPart (<see cref="StreamPartAsync"/>); where ETags are opaque (KMS) the part is buffered, so that it can
+    /// carry Content-MD5, unless it is too large to buffer.
+    /// </summary>
+    private Task<PartETag> TransferPartAsync(
         CopyContext context, SourceObject src, TransferPlan plan, ChecksumValue? declared, string uploadId, int n, CancellationToken cancellationToken)
     {
         var (offset, length) = plan.Part(n);
-        var request = context.Request;
-        var opaque = DestinationRequests.OpaqueETags(request.Options);
-        if (length > options.BufferedPartLimit)
-        {
-            return await StreamPartAsync(context, src, uploadId, n, offset, length, opaque, cancellationToken);
-        }
+        var opaque = DestinationRequests.OpaqueETags(context.Request.Options);
+        return !opaque || length > options.BufferedPartLimit
+            ? StreamPartAsync(context, src, declared, uploadId, n, offset, length, opaque, cancellationToken)
+            : BufferPartAsync(context, src, declared, uploadId, n, offset, length, cancellationToken);
+    }
 
+    /// <summary>Downloads one part (ranged GET pinned to the source version) into a buffer and uploads it with Content-MD5.</summary>
+    private async Task<PartETag> BufferPartAsync(
+        CopyContext context, SourceObject src, ChecksumValue? declared, string uploadId, int n, long offset, long length, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
         using var lease = await throttle.AcquireAsync(length, cancellationToken);
         PartBuffer? buffer = null;
         try
@@ -330,31 +338,15 @@ internal sealed partial class MultipartCopier(
                 return (md5.GetHashAndReset(), checksum is null ? null : new ChecksumValue(checksum.Algorithm, checksum.ToBase64(), IsComposite: false));
             }, cancellationToken);
 
-            var md5Hex = Convert.ToHexStringLower(md5);
             var md5Base64 = Convert.ToBase64String(md5);
             var response = await retries.ExecuteAsync($"UploadPart {n}", destination, async token =>
             {
                 using var body = buffer!.OpenRead();
-                var uploaded = await destination.Data.UploadPartAsync(
+                return await destination.Data.UploadPartAsync(
                     request.DestinationBucket, request.DestinationKey, uploadId, n, body, length, md5Base64, checksum, token);
-                if (!opaque && SourceObject.Unquote(uploaded.ETag) != md5Hex)
-                {
-                    throw new IntegrityException($"part {n}: the destination's ETag does not match the MD5 of the bytes sent");
-                }
-
-                return uploaded;
             }, cancellationToken);
 
-            context.AddBytes(length);
-            Interlocked.Increment(ref context.PartsUploaded);
-            context.Progress?.PartCompleted(n, length, reused: false);
-            var part = new PartETag(n, response.ETag);
-            if (checksum is not null)
-            {
-                ChecksumFields.Set(part, checksum);
-            }
-
-            return part;
+            return PartSent(context, n, length, response.ETag, checksum);
         }
         finally
         {
@@ -362,29 +354,49 @@ internal sealed partial class MultipartCopier(
         }
     }
 
-    /// <summary>A part too large to buffer: streamed from the GET into the upload, its MD5 checked against the returned ETag.</summary>
+    /// <summary>
+    /// One part streamed from the ranged GET (pinned to the source version) into UploadPart, in one pass that computes
+    /// its MD5 and, as a trailer, the upload's checksum. The part counts only when the destination's ETag is the MD5 of
+    /// exactly the bytes sent; otherwise (or when the source's body comes up short or long) the range is read again.
+    /// </summary>
     private async Task<PartETag> StreamPartAsync(
-        CopyContext context, SourceObject src, string uploadId, int n, long offset, long length, bool opaque, CancellationToken cancellationToken)
+        CopyContext context, SourceObject src, ChecksumValue? declared, string uploadId, int n, long offset, long length, bool opaque,
+        CancellationToken cancellationToken)
     {
-        using var lease = await throttle.AcquireAsync(StreamingWindow, cancellationToken);
+        using var lease = await throttle.AcquireAsync(Math.Min(length, StreamingWindow), cancellationToken);
         var request = context.Request;
-        var etag = await retries.ExecuteAsync($"GetObject+UploadPart (part {n})", destination, async token =>
+        var (etag, checksum) = await retries.ExecuteAsync($"GetObject+UploadPart (part {n})", source, destination, async token =>
         {
             using var response = await source.Data.GetObjectAsync(context.Get(src) with { Range = (offset, length) }, token);
-            using var hashing = new HashingReadStream(response.Body, length);
-            var uploaded = await destination.Data.UploadPartAsync(
-                request.DestinationBucket, request.DestinationKey, uploadId, n, hashing, length, contentMd5: null, checksum: null, token);
-            if (hashing.BytesRead != length || (!opaque && SourceObject.Unquote(uploaded.ETag) != hashing.Md5Hex()))
+            var body = new StreamedBody(response.Body, length, declared?.Algorithm);
+            var uploaded = await destination.Data.UploadPartAsync(request.DestinationBucket, request.DestinationKey, uploadId, n, body, token);
+            if (body.BytesSent != length || body.Md5 is not { } md5)
             {
-                throw new IntegrityException($"part {n}: the destination did not receive exactly the source's bytes");
+                throw new IntegrityException($"part {n}: {body.BytesSent} of {length} bytes were sent");
             }
 
-            return uploaded.ETag;
+            if (!opaque && SourceObject.Unquote(uploaded.ETag) != Convert.ToHexStringLower(md5))
+            {
+                throw new IntegrityException($"part {n}: the destination's ETag does not match the MD5 of the bytes sent");
+            }
+
+            return (uploaded.ETag, body.Checksum);
         }, cancellationToken);
+        return PartSent(context, n, length, etag, checksum);
+    }
+
+    private static PartETag PartSent(CopyContext context, int n, long length, string etag, ChecksumValue? checksum)
+    {
         context.AddBytes(length);
         Interlocked.Increment(ref context.PartsUploaded);
         context.Progress?.PartCompleted(n, length, reused: false);
-        return new PartETag(n, etag);
+        var part = new PartETag(n, etag);
+        if (checksum is not null)
+        {
+            ChecksumFields.Set(part, checksum);
+        }
+
+        return part;
     }
 
     private async Task<Dictionary<int, PartDetail>> ListPartsAsync(UploadTarget target, string uploadId, CancellationToken cancellationToken)
@@ -453,15 +465,10 @@ internal sealed partial class MultipartCopier(
     /// <summary>
     /// The checksum the upload declares: the source's full-object CRC (S3 then checks the whole object against it at
     /// completion), the source's composite checksum when the layout is the same, CRC32C when KMS hides MD5 ETags.
-    /// Parts too large to buffer cannot carry checksums, so then there is none.
+    /// Buffered parts carry theirs in a header, streamed parts in a trailer.
     /// </summary>
-    private ChecksumValue? DeclaredChecksum(SourceObject src, CopyOptions copyOptions, TransferPlan plan, bool sameLayoutAsSource)
+    private static ChecksumValue? DeclaredChecksum(SourceObject src, CopyOptions copyOptions, bool sameLayoutAsSource)
     {
-        if (plan.PartSize > options.BufferedPartLimit)
-        {
-            return null;
-        }
-
         if (src.Checksum is { IsComposite: false } full &&
             (full.Algorithm == ChecksumAlgorithm.CRC32 || full.Algorithm == ChecksumAlgorithm.CRC32C || full.Algorithm == ChecksumAlgorithm.CRC64NVME))
         {

@@ -13,7 +13,11 @@ public sealed record TransferOptions
     /// <summary>Parts of one object in flight at once (the original tool's MaxThread).</summary>
     public int MaxPartsPerObject { get; init; } = 8;
 
-    /// <summary>Parts up to this size are buffered so they can carry Content-MD5 and be retried without re-reading the source.</summary>
+    /// <summary>
+    /// Where the destination's ETags are opaque (KMS), parts up to this size are buffered so they can carry Content-MD5
+    /// and be retried without re-reading the source. Larger parts, and every part where ETags are MD5s, are streamed
+    /// from the source and checked by their ETag.
+    /// </summary>
     public long BufferedPartLimit { get; init; } = 64 * PartSizing.MiB;
 
     /// <summary>

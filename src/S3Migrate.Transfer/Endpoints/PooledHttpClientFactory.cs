@@ -49,6 +49,16 @@ public sealed class PooledHttpClientFactory(int maxConnections, X509Certificate2
         }
     }
 
+    /// <summary>The data plane's pool with <paramref name="wrap"/> in front of it (for tests that change answers on the way).</summary>
+    internal HttpMessageInvoker DataPlaneInvokerThrough(Func<HttpMessageHandler, HttpMessageHandler> wrap)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _invoker ??= new HttpMessageInvoker(wrap(Handler()), disposeHandler: false);
+        }
+    }
+
     /// <summary>The endpoint's one SDK client, created on first use with the SDK configuration's timeout.</summary>
     public override HttpClient CreateHttpClient(IClientConfig clientConfig)
     {

@@ -9,7 +9,8 @@ namespace S3Migrate.Transfer.Endpoints;
 
 /// <summary>
 /// The data plane of one endpoint: GetObject, PutObject and UploadPart signed here (SigV4, UNSIGNED-PAYLOAD with
-/// Content-MD5) and sent straight through the endpoint's connection pool. These requests carry every byte of a
+/// Content-MD5 for buffered bodies; streamed parts are checked by their ETag and carry any additional checksum in an
+/// aws-chunked trailer) and sent straight through the endpoint's connection pool. These requests carry every byte of a
 /// migration, and the SDK's general pipeline (endpoint rules, body signing over HTTP, unmarshalling) cost more CPU than
 /// the copy itself; every other request stays with the SDK (<see cref="S3Endpoint.Client"/>). Failures surface as the
 /// SDK's would — <see cref="AmazonS3Exception"/> for S3's answers, <see cref="HttpRequestException"/> or
@@ -20,6 +21,9 @@ public sealed class S3DataClient
 {
     /// <summary>Bodies from this size on wait for S3's 100-continue, so a refusal costs no upload and no reset connection.</summary>
     public const long ExpectContinueFrom = 1024 * 1024;
+
+    /// <summary>The payload mode of a streamed body whose checksum follows it (aws-chunked, unsigned chunks, a trailer).</summary>
+    public const string StreamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
     private const string RequestTimeTooSkewed = "RequestTimeTooSkewed";
 
@@ -106,7 +110,7 @@ public sealed class S3DataClient
                 headers.Add(new("x-amz-checksum-mode", "ENABLED"));
             }
 
-            message = CreateRequest(HttpMethod.Get, request.Bucket, request.Key, query, headers, content: null, credentials);
+            message = CreateRequest(HttpMethod.Get, request.Bucket, request.Key, query, headers, content: null, credentials, SigV4Signer.UnsignedPayload);
         }
         finally
         {
@@ -136,18 +140,30 @@ public sealed class S3DataClient
     public Task<ObjectPutResponse> PutObjectAsync(
         string bucket, string key, Stream body, long length, string? contentMd5, ChecksumValue? checksum,
         IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
-        UploadAsync(bucket, key, string.Empty, body, length, contentMd5, checksum, headers, cancellationToken);
+        UploadAsync(bucket, key, string.Empty, new UploadBodyContent(body, length), length, contentMd5, checksum, headers, trailer: null, cancellationToken);
 
     /// <summary>UploadPart <paramref name="partNumber"/> of <paramref name="uploadId"/> from <paramref name="body"/>.</summary>
     public Task<ObjectPutResponse> UploadPartAsync(
         string bucket, string key, string uploadId, int partNumber, Stream body, long length, string? contentMd5, ChecksumValue? checksum,
         CancellationToken cancellationToken) =>
-        UploadAsync(bucket, key, string.Concat("partNumber=", partNumber.ToString(CultureInfo.InvariantCulture), "&uploadId=", S3UriEncoding.Encode(uploadId)),
-            body, length, contentMd5, checksum, [], cancellationToken);
+        UploadAsync(bucket, key, PartQuery(uploadId, partNumber), new UploadBodyContent(body, length), length, contentMd5, checksum, [], trailer: null,
+            cancellationToken);
+
+    /// <summary>
+    /// UploadPart <paramref name="partNumber"/> of <paramref name="uploadId"/> streamed from <paramref name="body"/>'s
+    /// source in one pass; its MD5 (and trailing checksum) are on <paramref name="body"/> once the answer is in.
+    /// </summary>
+    public Task<ObjectPutResponse> UploadPartAsync(
+        string bucket, string key, string uploadId, int partNumber, StreamedBody body, CancellationToken cancellationToken) =>
+        UploadAsync(bucket, key, PartQuery(uploadId, partNumber), new StreamedBodyContent(body), body.Length, contentMd5: null, checksum: null, [],
+            body.TrailerName is { } trailer ? new StreamingTrailer(trailer, body.TrailingChecksum!.Value) : null, cancellationToken);
+
+    private static string PartQuery(string uploadId, int partNumber) =>
+        string.Concat("partNumber=", partNumber.ToString(CultureInfo.InvariantCulture), "&uploadId=", S3UriEncoding.Encode(uploadId));
 
     private async Task<ObjectPutResponse> UploadAsync(
-        string bucket, string key, string query, Stream body, long length, string? contentMd5, ChecksumValue? checksum,
-        IReadOnlyList<KeyValuePair<string, string>> objectHeaders, CancellationToken cancellationToken)
+        string bucket, string key, string query, HttpContent content, long length, string? contentMd5, ChecksumValue? checksum,
+        IReadOnlyList<KeyValuePair<string, string>> objectHeaders, StreamingTrailer? trailer, CancellationToken cancellationToken)
     {
         var credentials = await _credentials.GetCurrentAsync();
         HttpRequestMessage message;
@@ -169,7 +185,21 @@ public sealed class S3DataClient
                 headers.Add(new(ChecksumFields.HeaderName(checksum.Algorithm), checksum.Value));
             }
 
-            message = CreateRequest(HttpMethod.Put, bucket, key, query, headers, new UploadBodyContent(body, length), credentials);
+            if (trailer is not null)
+            {
+                headers.Add(new("content-encoding", "aws-chunked"));
+                headers.Add(new("x-amz-decoded-content-length", length.ToString(CultureInfo.InvariantCulture)));
+                headers.Add(new("x-amz-sdk-checksum-algorithm", trailer.Algorithm));
+                headers.Add(new("x-amz-trailer", trailer.HeaderName));
+            }
+
+            message = CreateRequest(HttpMethod.Put, bucket, key, query, headers, content, credentials,
+                trailer is null ? SigV4Signer.UnsignedPayload : StreamingUnsignedTrailer);
+        }
+        catch
+        {
+            content.Dispose();
+            throw;
         }
         finally
         {
@@ -217,7 +247,7 @@ public sealed class S3DataClient
 
     private HttpRequestMessage CreateRequest(
         HttpMethod method, string bucket, string key, string query, List<KeyValuePair<string, string>> headers, HttpContent? content,
-        ImmutableCredentials credentials)
+        ImmutableCredentials credentials, string payloadHash)
     {
         var virtualHost = VirtualHost(bucket);
         var host = virtualHost ?? _serviceHost;
@@ -232,7 +262,7 @@ public sealed class S3DataClient
         var path = uri.ToString();
         var amzDate = AmzDate();
         headers.Add(new("host", host));
-        headers.Add(new("x-amz-content-sha256", SigV4Signer.UnsignedPayload));
+        headers.Add(new("x-amz-content-sha256", payloadHash));
         headers.Add(new("x-amz-date", amzDate));
         if (credentials.UseToken)
         {
@@ -240,7 +270,7 @@ public sealed class S3DataClient
         }
 
         SortByName(headers);
-        var authorization = _signer.Authorize(credentials.AccessKey, credentials.SecretKey, amzDate, method.Method, path, query, headers, SigV4Signer.UnsignedPayload);
+        var authorization = _signer.Authorize(credentials.AccessKey, credentials.SecretKey, amzDate, method.Method, path, query, headers, payloadHash);
 
         uri.Clear().Append(_scheme).Append(host).Append(path);
         if (query.Length > 0)
@@ -348,6 +378,9 @@ public sealed class S3DataClient
         response.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
 
     private sealed record VirtualHostName(string Bucket, string Host);
+
+    /// <summary>The trailer a streamed body ends with: the header it carries and the algorithm's name.</summary>
+    private sealed record StreamingTrailer(string HeaderName, string Algorithm);
 
     private sealed record AmzDateText(long Second, string Value);
 }

@@ -66,6 +66,16 @@ public sealed class S3Endpoint : IDisposable
     }
 
     /// <summary>
+    /// As <see cref="Create"/>, with every data-plane request (GetObject, PutObject, UploadPart) passing through
+    /// <paramref name="dataPlane"/> on its way to the pool: tests corrupt answers with it.
+    /// </summary>
+    internal static S3Endpoint Create(S3EndpointOptions options, int maxConnections, Func<HttpMessageHandler, HttpMessageHandler> dataPlane)
+    {
+        Validate(options);
+        return Build(options, NewCredentials(options, null, null), maxConnections, null, dataPlane);
+    }
+
+    /// <summary>
     /// As <see cref="Create"/>, and when the region is left to the credentials (an SSM parameter in the original
     /// format carries one) reads them first and takes the parameter's region.
     /// </summary>
@@ -114,7 +124,9 @@ public sealed class S3Endpoint : IDisposable
     private static ReloadableCredentials NewCredentials(S3EndpointOptions options, TimeProvider? time, ILogger? logger) =>
         new(CredentialLoader.For(options), options.Credentials.RefreshInterval, time ?? TimeProvider.System, logger, options.Name);
 
-    private static S3Endpoint Build(S3EndpointOptions options, ReloadableCredentials credentials, int maxConnections, TimeSpan? requestTimeout)
+    private static S3Endpoint Build(
+        S3EndpointOptions options, ReloadableCredentials credentials, int maxConnections, TimeSpan? requestTimeout,
+        Func<HttpMessageHandler, HttpMessageHandler>? dataPlane = null)
     {
         var authority = options.CertificateAuthorityPath is { } path ? X509CertificateLoader.LoadCertificateFromFile(path) : null;
         var http = new PooledHttpClientFactory(Math.Max(MinConnections, maxConnections), authority);
@@ -138,7 +150,7 @@ public sealed class S3Endpoint : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.SigningRegion);
         }
 
-        var data = new S3DataClient(options, credentials, http.DataPlaneInvoker, timeout);
+        var data = new S3DataClient(options, credentials, dataPlane is null ? http.DataPlaneInvoker : http.DataPlaneInvokerThrough(dataPlane), timeout);
         return new S3Endpoint(options, credentials, new AmazonS3Client(credentials, config), data, http);
     }
 

@@ -6,6 +6,9 @@ public enum FailureKind
     /// <summary>Try the same request again after a backoff (5xx, SlowDown, throttling, timeouts, resets, BadDigest).</summary>
     Transient,
 
+    /// <summary>Bytes did not arrive intact (short or long body, ETag or checksum mismatch): send them again after a backoff.</summary>
+    Integrity,
+
     /// <summary>Reload the endpoint's credentials, then try again (rotated or expired keys).</summary>
     Credentials,
 

@@ -54,6 +54,12 @@ public static class S3ErrorClassifier
             return (FailureKind.Cancelled, "cancelled");
         }
 
+        if (IntegrityFailure(exception) is { } integrity)
+        {
+            // Also when the HTTP stack wrapped it: a streamed body found its source short or long while being sent.
+            return (FailureKind.Integrity, integrity.Message);
+        }
+
         switch (exception)
         {
             case AmazonS3Exception s3:
@@ -62,8 +68,6 @@ public static class S3ErrorClassifier
                 return ClassifyService(service.ErrorCode, service.StatusCode, service.Message);
             case CredentialSourceException credentials:
                 return (credentials.IsTransient ? FailureKind.Transient : FailureKind.Permanent, credentials.Message);
-            case IntegrityException integrity:
-                return (FailureKind.Transient, integrity.Message);
             case HttpRequestException or IOException or SocketException or TimeoutException:
                 return (FailureKind.Transient, $"connection problem: {exception.Message}");
             case OperationCanceledException:
@@ -76,6 +80,19 @@ public static class S3ErrorClassifier
             default:
                 return (FailureKind.Permanent, $"{exception.GetType().Name}: {exception.Message}");
         }
+    }
+
+    private static IntegrityException? IntegrityFailure(Exception? exception)
+    {
+        for (var depth = 0; exception is not null && depth < 4; depth++, exception = exception.InnerException)
+        {
+            if (exception is IntegrityException integrity)
+            {
+                return integrity;
+            }
+        }
+
+        return null;
     }
 
     private static (FailureKind Kind, string Reason) ClassifyService(string? code, HttpStatusCode status, string message)
