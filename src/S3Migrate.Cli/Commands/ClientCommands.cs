@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orleans.Runtime;
 using S3Migrate.Abstractions;
 using S3Migrate.Cli.Console;
 using Spectre.Console;
@@ -199,7 +200,7 @@ internal static class ClientCommands
     private static async Task<int> FollowAsync(IMigrationGrain grain, bool json)
     {
         using var interrupt = new Interrupt();
-        var status = await ProgressView.FollowAsync(() => grain.GetStatusAsync(), ProgressView.ModeFor(json, noProgress: false), interrupt.Token);
+        var status = await ProgressView.FollowAsync(() => RidingOutSiloLossAsync(grain.GetStatusAsync), ProgressView.ModeFor(json, noProgress: false), interrupt.Token);
         if (!status.State.IsFinished())
         {
             // Watching stops; the migration goes on in the cluster.
@@ -207,7 +208,7 @@ internal static class ClientCommands
             return ExitCodes.Interrupted;
         }
 
-        var failures = await CopyCommand.FailuresAsync(grain, status);
+        var failures = await RidingOutSiloLossAsync(() => CopyCommand.FailuresAsync(grain, status));
         var exitCode = Report.ExitCode(status);
         if (json)
         {
@@ -221,9 +222,29 @@ internal static class ClientCommands
         return exitCode;
     }
 
+    /// <summary>
+    /// A call that meets a silo the cluster has lost but not yet declared dead (its gateway, or the silo of the grain) is
+    /// tried again until the cluster notices, for up to two minutes; the migration itself goes on meanwhile.
+    /// </summary>
+    private static async Task<T> RidingOutSiloLossAsync<T>(Func<Task<T>> call)
+    {
+        var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException && DateTime.UtcNow < giveUp)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
     private static async Task<MigrationStatus> ExistingAsync(IMigrationGrain grain, string id)
     {
-        var status = await grain.GetStatusAsync();
+        var status = await RidingOutSiloLossAsync(grain.GetStatusAsync);
         return status.Exists ? status : throw new UsageException($"no migration is named '{id}'");
     }
 

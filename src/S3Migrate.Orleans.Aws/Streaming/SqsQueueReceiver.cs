@@ -56,27 +56,51 @@ internal sealed partial class SqsQueueReceiver(
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
-        ReceiveMessageResponse response;
+        Task<ReceiveMessageResponse> receive;
         string url;
         try
         {
             url = await leases.Queues.UrlAsync(queueName, linked.Token);
-            response = await leases.Queues.Client.ReceiveMessageAsync(new ReceiveMessageRequest
+
+            // The long poll itself is never cancelled: SQS may already have made messages invisible for it, and a
+            // cancelled request would hide them for a whole visibility timeout. A poll the agent stops waiting for
+            // (shutdown, a queue moving to another silo) finishes on its own and lets its messages go at once.
+            receive = leases.Queues.Client.ReceiveMessageAsync(new ReceiveMessageRequest
             {
                 QueueUrl = url,
                 MaxNumberOfMessages = Math.Min(wanted, SqsBatcher<string>.MaxEntries),
                 WaitTimeSeconds = (int)options.ReceiveWaitTime.TotalSeconds,
                 VisibilityTimeout = (int)options.VisibilityTimeout.TotalSeconds,
                 MessageSystemAttributeNames = ["ApproximateReceiveCount"],
-            }, linked.Token);
+            }, CancellationToken.None);
         }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-            return [];
-        }
-        finally
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
             leases.Queues.EndReceive(queueName);
+            return [];
+        }
+        catch
+        {
+            leases.Queues.EndReceive(queueName);
+            throw;
+        }
+
+        _ = receive.ContinueWith(_ => leases.Queues.EndReceive(queueName), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ReceiveMessageResponse response;
+        try
+        {
+            response = await receive.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            _ = LetGoAsync(url, receive);
+            return [];
+        }
+
+        if (_closed)
+        {
+            await LetGoAsync(url, receive);
+            return [];
         }
 
         var containers = new List<IBatchContainer>();
@@ -165,6 +189,28 @@ internal sealed partial class SqsQueueReceiver(
         }
     }
 
+    /// <summary>Makes the messages of a receive nobody takes visible again at once.</summary>
+    private async Task LetGoAsync(string url, Task<ReceiveMessageResponse> receive)
+    {
+        try
+        {
+            var response = await receive;
+            foreach (var message in response.Messages ?? [])
+            {
+                await leases.ChangeVisibilityAsync(url, message.ReceiptHandle, TimeSpan.Zero);
+            }
+
+            if (response.Messages is { Count: > 0 } messages)
+            {
+                LogLetGo(logger, messages.Count, queueName);
+            }
+        }
+        catch (Exception e) when (e is AmazonSQSException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            LogUnavailable(logger, queueName, e.Message);
+        }
+    }
+
     private bool Remember(string messageId)
     {
         lock (_rejected)
@@ -186,6 +232,9 @@ internal sealed partial class SqsQueueReceiver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS queue {QueueName} is not available yet: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string queueName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Let {Count} SQS messages from {QueueName} go: their receive ended after the agent stopped")]
+    private static partial void LogLetGo(ILogger logger, int count, string queueName);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped SQS message {MessageId} from {QueueName}: {Reason}")]
     private static partial void LogDropped(ILogger logger, string messageId, string queueName, string reason);

@@ -49,14 +49,7 @@ public sealed class SqsQueues : IDisposable
 
     public void EndReceive(string queueName) => _receiving[queueName].Release();
 
-    public void Dispose()
-    {
-        Client.Dispose();
-        foreach (var gate in _receiving.Values)
-        {
-            gate.Dispose();
-        }
-    }
+    public void Dispose() => Client.Dispose();
 
     private async Task<string> LookUpAsync(string queueName, CancellationToken cancellationToken)
     {

@@ -195,6 +195,26 @@ public sealed class SqsStreamProviderTests(StandInsFixture standIns)
     }
 
     [Fact]
+    public async Task MessagesOfALongPollTheAgentStoppedWaitingForComeBackAtOnce()
+    {
+        // A visibility timeout far longer than the test: only letting go can bring the message back in time.
+        await using var bed = SqsTestBed.Create(standIns.StandIns, o =>
+        {
+            o.ReceiveWaitTime = TimeSpan.FromSeconds(5);
+            o.VisibilityTimeout = TimeSpan.FromMinutes(5);
+        });
+        var receiver = await bed.ReceiverAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(await receiver.GetQueueMessagesAsync(10, stop.Token));
+
+        // The abandoned poll is still open at SQS and takes this message; it must not keep it hidden.
+        await bed.Factory.QueueMessageBatchAsync(SqsTestBed.TestCodec.Stream("abandoned"), ["v"], null, null);
+        var again = Assert.Single(await SqsTestBed.ReceiveAsync(receiver, 1, TimeSpan.FromSeconds(15)));
+        Assert.Equal("abandoned", again.StreamId.GetKeyAsString());
+        Assert.Equal(2, bed.Codec.Decoded.Last().ReceiveCount);
+    }
+
+    [Fact]
     public void OptionsThatCannotWorkAreRefusedNamingTheSetting()
     {
         var problems = new SqsStreamOptions { QueueNames = [], VisibilityTimeout = TimeSpan.FromSeconds(30), HeartbeatPeriod = TimeSpan.FromMinutes(1), ReceiveWaitTime = TimeSpan.FromSeconds(30) }
