@@ -36,7 +36,7 @@ internal static class ClusterBenchmark
 
         var workloads = new[]
         {
-            new Workload("large", quick ? 4 : 12, quick ? 40 * MiB : 64 * MiB),
+            new Workload("large", quick ? 4 : 24, quick ? 40 * MiB : 64 * MiB),
             new Workload("small", quick ? 200 : 4000, 4096),
         };
         using var source = servers.Global.Client();
@@ -111,7 +111,7 @@ internal static class ClusterBenchmark
             await servers.ResetCountersAsync();
             var killWatch = Stopwatch.StartNew();
             var submitted = await cluster.SubmitAsync($"kill-{unique}", "cb-src-large", killBucket, follow: false);
-            while ((await servers.RequestsAsync(servers.China)).GetValueOrDefault("UploadPart") < (quick ? 3 : 12) && killWatch.Elapsed < TimeSpan.FromMinutes(2))
+            while ((await servers.RequestsAsync(servers.China)).GetValueOrDefault("UploadPart") < (quick ? 3 : 8) && killWatch.Elapsed < TimeSpan.FromMinutes(2))
             {
                 await Task.Delay(100);
             }

@@ -283,8 +283,11 @@ public sealed class ClusterSettings
     /// <summary>Create missing queues (development; deployments create them with their dead-letter queue in the CDK app).</summary>
     public bool CreateQueues { get; set; }
 
-    /// <summary>How long deletes of finished jobs wait to share a DeleteMessageBatch.</summary>
-    public double DeleteBatchWindowSeconds { get; set; } = 1;
+    /// <summary>
+    /// How long deletes of finished jobs wait to share a DeleteMessageBatch. A finished job's message stays invisible
+    /// meanwhile; if its silo dies in this window the job comes back once and finds its object already identical.
+    /// </summary>
+    public double DeleteBatchWindowSeconds { get; set; } = 5;
 
     public int SiloPort { get; set; } = 11111;
 
