@@ -1,10 +1,12 @@
+using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using S3Migrate.Grains.Diagnostics;
 using S3Migrate.Silo.Configuration;
 using S3Migrate.Silo.Hosting;
 
 // The silo program. Settings: appsettings.json, S3Migrate__* environment variables, command-line --S3Migrate:Key=value.
-// With S3Migrate:Metrics:PrometheusPort set, it serves /metrics and /health on that port; otherwise no HTTP at all.
+// With S3Migrate:Metrics:PrometheusPort set, it serves /metrics and /health on that port (and, with
+// S3Migrate:Metrics:Dashboard, the Orleans Dashboard at /dashboard); otherwise no HTTP at all.
 var probe = Host.CreateApplicationBuilder(args);
 S3MigrateSettings settings;
 try
@@ -32,13 +34,24 @@ try
     }
 
     var builder = WebApplication.CreateBuilder(args);
-    builder.AddS3MigrateSilo(settings);
+    builder.AddS3MigrateSilo(settings, silo =>
+    {
+        if (settings.Metrics.Dashboard)
+        {
+            silo.AddDashboard();
+        }
+    });
     builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
     builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(TransferMetrics.MeterName).AddPrometheusExporter());
     builder.WebHost.UseUrls($"http://{settings.Metrics.ListenAddress}:{port}");
     var app = builder.Build();
     app.MapPrometheusScrapingEndpoint();
     app.MapHealthChecks("/health");
+    if (settings.Metrics.Dashboard)
+    {
+        app.MapOrleansDashboard("/dashboard");
+    }
+
     await app.RunAsync();
     return 0;
 }

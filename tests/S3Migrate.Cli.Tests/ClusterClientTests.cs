@@ -55,6 +55,54 @@ public sealed class ClusterClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheSiloServesHealthMetricsAndOnRequestTheDashboard()
+    {
+        var port = LoopbackPort.FindFree();
+        using var silo = await SiloProcess.StartAsync(_cli, new Dictionary<string, string?>
+        {
+            ["S3Migrate__Metrics__PrometheusPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["S3Migrate__Metrics__ListenAddress"] = "127.0.0.1",
+            ["S3Migrate__Metrics__Dashboard"] = "true",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // The web server starts after the silo (whose gateway SiloProcess waited for).
+        HttpResponseMessage? health = null;
+        for (var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30); health is null && DateTime.UtcNow < deadline;)
+        {
+            try
+            {
+                health = await http.GetAsync(new Uri("health", UriKind.Relative));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        Assert.NotNull(health);
+        var dashboard = await http.GetAsync(new Uri("dashboard/", UriKind.Relative));
+        var page = await dashboard.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+        Assert.True(dashboard.IsSuccessStatusCode, $"{dashboard.StatusCode}: {page}");
+        Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ADashboardWithoutAMetricsPortIsRefusedNamingBothSettings()
+    {
+        var environment = new Dictionary<string, string?>(_cli.Environment) { ["S3Migrate__Metrics__Dashboard"] = "true" };
+        using var silo = Programs.Start(Programs.Silo, [], environment, _cli.WorkDirectory);
+        var ended = await silo.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(ended is not null, "the silo did not refuse its settings:\n" + silo);
+        Assert.Equal(1, ended.ExitCode);
+        Assert.Contains("S3Migrate:Metrics:Dashboard needs S3Migrate:Metrics:PrometheusPort", ended.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GatewayThatDoesNotAnswerIsNamed()
     {
         var gateway = $"127.0.0.1:{LoopbackPort.FindFree()}";

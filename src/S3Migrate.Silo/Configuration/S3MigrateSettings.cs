@@ -138,6 +138,11 @@ public sealed class S3MigrateSettings
             problems.AddRange(Embedded.Validate());
         }
 
+        if (Metrics.Dashboard && Metrics.PrometheusPort is null or 0)
+        {
+            problems.Add("S3Migrate:Metrics:Dashboard needs S3Migrate:Metrics:PrometheusPort: the dashboard is served on that port, at /dashboard");
+        }
+
         if (Metrics.PrometheusPort is < 0 or > 65535)
         {
             problems.Add($"S3Migrate:Metrics:PrometheusPort {Metrics.PrometheusPort} is not a port number");
@@ -374,6 +379,13 @@ public sealed class MetricsSettings
 {
     /// <summary>Serves /metrics (Prometheus) and /health on this port; 0 or unset serves nothing.</summary>
     public int? PrometheusPort { get; set; }
+
+    /// <summary>
+    /// Serves the Orleans Dashboard (silos, grains, calls, reminders) at /dashboard on the metrics port, for operators.
+    /// Off by default: it profiles every grain call. Reach it through an SSH tunnel or SSM port forwarding; it has no
+    /// login of its own.
+    /// </summary>
+    public bool Dashboard { get; set; }
 
     /// <summary>The address to listen on (default all interfaces).</summary>
     public string ListenAddress { get; set; } = "0.0.0.0";
