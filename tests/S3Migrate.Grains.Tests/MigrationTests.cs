@@ -153,14 +153,16 @@ public sealed class MigrationTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task CancelStopsPromptlyAndLeavesUploadsResumable()
     {
         var (source, destination) = await _cluster.BucketsAsync();
-        var objects = Enumerable.Range(0, 3).ToDictionary(i => $"movie-{i}.bin", i => MigrationCluster.Bytes(20 * MiB, 40 + i));
+        // More parts than one object sends at once (12 against 4): parts stream in parallel and progress evenly, so the
+        // first window ends together and the cancel must land while the second is in flight.
+        var objects = Enumerable.Range(0, 3).ToDictionary(i => $"movie-{i}.bin", i => MigrationCluster.Bytes(60 * MiB, 40 + i));
         foreach (var (key, data) in objects)
         {
             await _cluster.PutSourceAsync(source, key, data);
         }
 
         _cluster.S3.China.Counters.Reset();
-        _cluster.S3.China.Faults.Apply(new FaultSettings { BandwidthTotal = 6L * MiB });
+        _cluster.S3.China.Faults.Apply(new FaultSettings { BandwidthTotal = 24L * MiB });
         var id = "cancel-" + Guid.NewGuid().ToString("N")[..8];
         var grain = _cluster.Client.GetGrain<IMigrationGrain>(id);
         await grain.StartAsync(MigrationCluster.Spec(source, destination));
