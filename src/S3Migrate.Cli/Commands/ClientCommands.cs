@@ -235,7 +235,7 @@ internal static class ClientCommands
             {
                 return await call();
             }
-            catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException && DateTime.UtcNow < giveUp)
+            catch (Exception e) when ((e is OrleansMessageRejectionException or SiloUnavailableException or TimeoutException) && DateTime.UtcNow < giveUp)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }

@@ -124,6 +124,26 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
         }
     }
 
+    /// <summary>Makes received messages nobody took visible again at once, in one batch (one by one if the batch is refused).</summary>
+    internal async Task LetGoAsync(string queueUrl, IReadOnlyList<string> receiptHandles)
+    {
+        try
+        {
+            await Queues.Client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
+            {
+                QueueUrl = queueUrl,
+                Entries = [.. receiptHandles.Select((handle, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), handle) { VisibilityTimeout = 0 })],
+            }, _stopping.Token);
+        }
+        catch (AmazonSQSException)
+        {
+            foreach (var handle in receiptHandles)
+            {
+                await ChangeVisibilityAsync(queueUrl, handle, TimeSpan.Zero);
+            }
+        }
+    }
+
     internal async Task ChangeVisibilityAsync(string queueUrl, string receiptHandle, TimeSpan visibility)
     {
         try

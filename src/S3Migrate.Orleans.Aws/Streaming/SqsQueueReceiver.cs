@@ -195,13 +195,9 @@ internal sealed partial class SqsQueueReceiver(
         try
         {
             var response = await receive;
-            foreach (var message in response.Messages ?? [])
-            {
-                await leases.ChangeVisibilityAsync(url, message.ReceiptHandle, TimeSpan.Zero);
-            }
-
             if (response.Messages is { Count: > 0 } messages)
             {
+                await leases.LetGoAsync(url, [.. messages.Select(static m => m.ReceiptHandle)]);
                 LogLetGo(logger, messages.Count, queueName);
             }
         }

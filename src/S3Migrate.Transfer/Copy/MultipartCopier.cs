@@ -26,7 +26,7 @@ internal sealed partial class MultipartCopier(
     private const long StreamingWindow = 8 * PartSizing.MiB;
 
     /// <summary>How long an upload that fits one window of parallel parts runs before it is recorded for resuming.</summary>
-    internal static readonly TimeSpan RecordAfter = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RecordAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>Times the part list is reconciled before missing parts count as a failure.</summary>
     private const int MaxRepairRounds = 3;
