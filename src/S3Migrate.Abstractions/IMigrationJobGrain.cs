@@ -15,4 +15,26 @@ public interface IMigrationJobGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [Alias("cancel")]
     Task CancelAsync();
+
+    /// <summary>
+    /// A job handed over by a group (<see cref="IObjectJobGroupGrain"/>): started, queued behind the running one, or
+    /// absorbed like a stream delivery; the group hears when the object reached a terminal state or was interrupted.
+    /// </summary>
+    [Alias("offer")]
+    Task OfferAsync(ObjectJob job, string groupId);
+}
+
+/// <summary>
+/// One message's group of large-object jobs (key: group id), fed by the jobs stream: hands each job to its object's
+/// grain and acknowledges the message once every one of them reached a terminal state.
+/// </summary>
+[Alias("s3m.IObjectJobGroupGrain")]
+[Orleans.CodeGeneration.Version(1)]
+public interface IObjectJobGroupGrain : IGrainWithStringKey
+{
+    /// <summary>An object of the group is done (<paramref name="interrupted"/>: it should run again).</summary>
+    [OneWay]
+    [AlwaysInterleave]
+    [Alias("completed")]
+    Task CompletedAsync(string destinationId, bool interrupted);
 }

@@ -1,6 +1,9 @@
 namespace S3Migrate.Abstractions;
 
-/// <summary>Many small objects in one stream event (one message), copied by a stateless worker.</summary>
+/// <summary>
+/// Several jobs in one stream event (one message): small objects copied by a stateless worker, or a group of large
+/// objects handed to their objects' grains.
+/// </summary>
 [GenerateSerializer, Alias("s3m.batch"), Immutable]
 public sealed record JobBatch(
     [property: Id(0)] string BatchId,

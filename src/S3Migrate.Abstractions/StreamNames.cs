@@ -11,4 +11,10 @@ public static class StreamNames
 
     /// <summary>Namespace of small-object batches; the stream key is the batch id.</summary>
     public const string Batches = "job-batches";
+
+    /// <summary>
+    /// Namespace of groups of large objects (several to one message, so that a message's receive, heartbeat and delete
+    /// are shared); the stream key is the group id. Each job still runs in its own object's grain.
+    /// </summary>
+    public const string ObjectGroups = "object-groups";
 }

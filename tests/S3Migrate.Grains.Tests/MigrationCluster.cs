@@ -74,7 +74,8 @@ public sealed class MigrationCluster : IAsyncDisposable
     };
 
     public static async Task<MigrationCluster> StartAsync(
-        short silos = 2, Func<MigrationEngineOptions, MigrationEngineOptions>? engine = null, Func<LocalS3EndpointOptions, LocalS3EndpointOptions>? configureS3 = null)
+        short silos = 2, Func<MigrationEngineOptions, MigrationEngineOptions>? engine = null, Func<LocalS3EndpointOptions, LocalS3EndpointOptions>? configureS3 = null,
+        Action<IServiceCollection>? services = null)
     {
         var s3 = await LocalS3Harness.StartAsync(configureS3);
         var stateDirectory = Path.Combine(Path.GetTempPath(), UniqueName.For("s3m-cluster"));
@@ -113,6 +114,7 @@ public sealed class MigrationCluster : IAsyncDisposable
                 });
             });
             SiloHosting.AddHostedServices(host.Services, settings);
+            services?.Invoke(host.Services);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         var cluster = builder.Build();

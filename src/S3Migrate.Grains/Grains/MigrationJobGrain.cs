@@ -55,11 +55,18 @@ public sealed partial class MigrationJobGrain(
 
     public async Task CancelAsync() => await _stopping.CancelAsync();
 
-    private async Task OnJobAsync(ObjectJob job, StreamSequenceToken? token)
+    public Task OfferAsync(ObjectJob job, string groupId) =>
+        ReceiveAsync(new Delivery(job, StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString()), null, groupId));
+
+    private Task OnJobAsync(ObjectJob job, StreamSequenceToken? token)
     {
-        var stream = StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString());
         acknowledgement.Hold(token);
-        var delivery = new Delivery(job, stream, token);
+        return ReceiveAsync(new Delivery(job, StreamId.Create(StreamNames.ObjectJobs, this.GetPrimaryKeyString()), token, null));
+    }
+
+    private async Task ReceiveAsync(Delivery delivery)
+    {
+        var job = delivery.Job;
         if (_current is not null)
         {
             if (SameJob(_current.Job, job) || (_next is not null && SameJob(_next.Job, job)))
@@ -77,14 +84,14 @@ public sealed partial class MigrationJobGrain(
                     _next = delivery;
                 }
 
-                await acknowledgement.AcknowledgeAsync(older.Stream, older.Token, CancellationToken.None);
+                await AcknowledgeAsync(older);
                 return;
             }
 
             if (IsOlder(job, _current.Job))
             {
                 LogOlderEvent(logger, job.MigrationId, job.DestinationId, job.Sequencer!);
-                await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+                await AcknowledgeAsync(delivery);
                 return;
             }
 
@@ -92,7 +99,7 @@ public sealed partial class MigrationJobGrain(
             _next = delivery;
             if (superseded is not null)
             {
-                await acknowledgement.AcknowledgeAsync(superseded.Stream, superseded.Token, CancellationToken.None);
+                await AcknowledgeAsync(superseded);
             }
 
             return;
@@ -102,12 +109,22 @@ public sealed partial class MigrationJobGrain(
         {
             // An event older than one already applied to this key (S3 does not deliver in order).
             LogOlderEvent(logger, job.MigrationId, job.DestinationId, sequencer);
-            await acknowledgement.AcknowledgeAsync(stream, token, CancellationToken.None);
+            await AcknowledgeAsync(delivery);
             return;
         }
 
         Start(delivery);
     }
+
+    /// <summary>The delivery's job is done (or covered by another): its message may go, or its group hears so.</summary>
+    private Task AcknowledgeAsync(Delivery delivery) => delivery.Group is { } group
+        ? GrainFactory.GetGrain<IObjectJobGroupGrain>(group).CompletedAsync(this.GetPrimaryKeyString(), interrupted: false)
+        : acknowledgement.AcknowledgeAsync(delivery.Stream, delivery.Token, CancellationToken.None);
+
+    /// <summary>The delivery's job was interrupted: its message comes back (through its group, if it came in one).</summary>
+    private Task ReleaseAsync(Delivery delivery) => delivery.Group is { } group
+        ? GrainFactory.GetGrain<IObjectJobGroupGrain>(group).CompletedAsync(this.GetPrimaryKeyString(), interrupted: true)
+        : acknowledgement.ReleaseAsync(delivery.Token);
 
     private void Start(Delivery delivery)
     {
@@ -159,11 +176,11 @@ public sealed partial class MigrationJobGrain(
         var finished = _current ?? delivery;
         if (outcome.Kind != ObjectOutcomeKind.Interrupted || outcome.Reason == ObjectOutcome.CancelledReason)
         {
-            await acknowledgement.AcknowledgeAsync(finished.Stream, finished.Token, CancellationToken.None);
+            await AcknowledgeAsync(finished);
         }
         else
         {
-            await acknowledgement.ReleaseAsync(finished.Token);
+            await ReleaseAsync(finished);
         }
 
         _current = null;
@@ -176,7 +193,7 @@ public sealed partial class MigrationJobGrain(
                 return;
             }
 
-            await acknowledgement.ReleaseAsync(next.Token);
+            await ReleaseAsync(next);
         }
 
         _keepAlive?.Dispose();
@@ -192,7 +209,8 @@ public sealed partial class MigrationJobGrain(
     private static bool IsOlder(ObjectJob candidate, ObjectJob running) =>
         candidate.Sequencer is { } a && running.Sequencer is { } b && Sequencers.Compare(a, b) < 0;
 
-    private sealed record Delivery(ObjectJob Job, StreamId Stream, StreamSequenceToken? Token);
+    /// <summary>A job as it arrived: from the stream (with its message's token) or handed over by a group.</summary>
+    private sealed record Delivery(ObjectJob Job, StreamId Stream, StreamSequenceToken? Token, string? Group);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Migration {MigrationId}: {DestinationId} is already being copied; duplicate job absorbed")]
     private static partial void LogDuplicate(ILogger logger, string migrationId, string destinationId);

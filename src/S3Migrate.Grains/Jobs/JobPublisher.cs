@@ -7,8 +7,8 @@ using S3Migrate.Transfer.Diff;
 namespace S3Migrate.Grains.Jobs;
 
 /// <summary>
-/// Turns diff entries into jobs on the job streams: large objects one per event (to their object's grain), small
-/// ones many per event (to a batch worker). Only objects the migration's ledger lets through are published, and
+/// Turns diff entries into jobs on the job streams: small objects many per event (to a batch worker), large ones a
+/// few per event (a group, whose jobs each go to their object's grain), a lone large one to its object's grain. Only objects the migration's ledger lets through are published, and
 /// publishing waits while the ledger is full.
 /// </summary>
 public sealed class JobPublisher(IClusterClient client, ProgressAggregator progress, MigrationEngineOptions options, TimeProvider time)
@@ -34,6 +34,7 @@ public sealed class JobPublisher(IClusterClient client, ProgressAggregator progr
         var acquired = (await ledger.AcquireAsync([.. jobs.Select(static j => j.DestinationId)])).ToHashSet(StringComparer.Ordinal);
         var provider = client.GetStreamProvider(StreamNames.Provider);
         var small = new List<ObjectJob>();
+        var large = new List<ObjectJob>();
         var sends = new List<Task>();
         long published = 0;
         long bytes = 0;
@@ -47,13 +48,29 @@ public sealed class JobPublisher(IClusterClient client, ProgressAggregator progr
                 continue;
             }
 
-            sends.Add(provider.GetStream<ObjectJob>(StreamId.Create(StreamNames.ObjectJobs, job.DestinationId)).OnNextAsync(job));
+            large.Add(job);
+        }
+
+        foreach (var chunk in large.Chunk(options.LargeObjectsPerMessage))
+        {
+            if (chunk.Length == 1)
+            {
+                sends.Add(provider.GetStream<ObjectJob>(StreamId.Create(StreamNames.ObjectJobs, chunk[0].DestinationId)).OnNextAsync(chunk[0]));
+                continue;
+            }
+
+            SendBatch(StreamNames.ObjectGroups, chunk);
         }
 
         foreach (var chunk in small.Chunk(options.SmallObjectBatchSize))
         {
-            var batchId = batch.MigrationId + "/" + Guid.NewGuid().ToString("N");
-            sends.Add(provider.GetStream<JobBatch>(StreamId.Create(StreamNames.Batches, batchId)).OnNextAsync(new JobBatch(batchId, chunk)));
+            SendBatch(StreamNames.Batches, chunk);
+        }
+
+        void SendBatch(string streamNamespace, ObjectJob[] chunk)
+        {
+            var id = batch.MigrationId + "/" + Guid.NewGuid().ToString("N");
+            sends.Add(provider.GetStream<JobBatch>(StreamId.Create(streamNamespace, id)).OnNextAsync(new JobBatch(id, chunk)));
         }
 
         // All at once, so a queue-backed provider can put several in one request (SQS: ten to a SendMessageBatch).

@@ -37,6 +37,12 @@ public sealed record MigrationEngineOptions
     /// <summary>Small objects per stream message (one batch).</summary>
     public int SmallObjectBatchSize { get; init; } = 200;
 
+    /// <summary>
+    /// Large objects per stream message (a group): they share the message's receive, heartbeats and delete, and run
+    /// on the silo that received it. A silo asks for one message per this many free object slots.
+    /// </summary>
+    public int LargeObjectsPerMessage { get; init; } = 4;
+
     /// <summary>A migration stops publishing jobs while this many are queued or running (flow control for its diffs).</summary>
     public int MaxQueuedJobs { get; init; } = 20_000;
 
@@ -78,6 +84,11 @@ public sealed record MigrationEngineOptions
         if (SmallObjectBatchSize is < 1 or > 1000)
         {
             yield return "S3Migrate:Transfer:SmallObjectBatchSize must be between 1 and 1000";
+        }
+
+        if (LargeObjectsPerMessage is < 1 or > 100)
+        {
+            yield return "S3Migrate:Transfer:LargeObjectsPerMessage must be between 1 and 100";
         }
 
         if (StallTimeoutSeconds < 1)

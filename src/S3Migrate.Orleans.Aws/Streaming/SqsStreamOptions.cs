@@ -37,7 +37,7 @@ public sealed class SqsStreamOptions
     public TimeSpan? HeartbeatPeriod { get; set; }
 
     /// <summary>Long-poll wait of one receive (0–20 s).</summary>
-    public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReceiveWaitTime { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long a send waits for others to share its SendMessageBatch.</summary>
     public TimeSpan SendBatchWindow { get; set; } = TimeSpan.FromMilliseconds(20);

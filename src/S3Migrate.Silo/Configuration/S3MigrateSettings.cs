@@ -277,7 +277,7 @@ public sealed class ClusterSettings
     public int JobQueuePartitions { get; set; } = 8;
 
     /// <summary>Long-poll seconds of one receive (0–20): longer polls mean fewer empty receives from idle silos.</summary>
-    public int ReceiveWaitSeconds { get; set; } = 10;
+    public int ReceiveWaitSeconds { get; set; } = 20;
 
     /// <summary>How soon a message a consumer could not decode comes back (each receive counts towards the DLQ's maxReceiveCount).</summary>
     public int RejectedVisibilitySeconds { get; set; } = 60;

@@ -1,6 +1,7 @@
 using Orleans.Runtime;
 using Orleans.Streams;
 using S3Migrate.Grains.Jobs;
+using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Scheduling;
 using S3Migrate.Orleans.Aws.Streaming;
 
@@ -21,8 +22,12 @@ public sealed class SqsJobAcknowledgement(SqsMessageLeases leases) : IJobAcknowl
     public Task ReleaseAsync(StreamSequenceToken? token) => leases.ReleaseAsync(token);
 }
 
-/// <summary>The silo receives job messages only while its transfer scheduler has room (and is not draining).</summary>
-public sealed class SchedulerReceiveGate(TransferScheduler scheduler) : ISqsReceiveGate
+/// <summary>
+/// The silo receives job messages only while its transfer scheduler has room (and is not draining): one message per
+/// group's worth of free object slots, since a message may carry a group of large objects.
+/// </summary>
+public sealed class SchedulerReceiveGate(TransferScheduler scheduler, MigrationEngineOptions options) : ISqsReceiveGate
 {
-    public int MessagesWanted() => scheduler.HasRoom ? Math.Max(1, scheduler.FreeObjectSlots) : 0;
+    public int MessagesWanted() =>
+        scheduler.HasRoom ? Math.Max(1, (scheduler.FreeObjectSlots + options.LargeObjectsPerMessage - 1) / options.LargeObjectsPerMessage) : 0;
 }

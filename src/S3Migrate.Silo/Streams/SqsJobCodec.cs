@@ -2,6 +2,7 @@ using System.Text.Json;
 using Orleans.Runtime;
 using S3Migrate.Abstractions;
 using S3Migrate.Grains.Jobs;
+using S3Migrate.Grains.Options;
 using S3Migrate.Grains.Progress;
 using S3Migrate.Orleans.Aws.Streaming;
 
@@ -11,7 +12,7 @@ namespace S3Migrate.Silo.Streams;
 /// Job streams over SQS: writes the job messages of docs/job-messages.md, and reads them back along with S3 event
 /// notifications, which become jobs through the routes of the migrations that follow their bucket.
 /// </summary>
-public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progress) : ISqsMessageCodec
+public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progress, MigrationEngineOptions options) : ISqsMessageCodec
 {
     private const string OwnMessagePrefix = "{\"type\":\"" + JobMessages.Type + "\"";
 
@@ -86,8 +87,10 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
             return SqsDecoded.Deliver([new SqsStreamEvents(StreamId.Create(StreamNames.ObjectJobs, jobs[0].DestinationId), [jobs[0]])]);
         }
 
+        // Small copies go to a batch worker; a message with any other job is a group whose jobs run in their objects' grains.
         var batchId = decoded.BatchId ?? "sqs/" + message.MessageId;
-        return SqsDecoded.Deliver([new SqsStreamEvents(StreamId.Create(StreamNames.Batches, batchId), [new JobBatch(batchId, jobs)])]);
+        var streamNamespace = jobs.TrueForAll(IsSmallCopy) ? StreamNames.Batches : StreamNames.ObjectGroups;
+        return SqsDecoded.Deliver([new SqsStreamEvents(StreamId.Create(streamNamespace, batchId), [new JobBatch(batchId, jobs)])]);
     }
 
     /// <summary>
@@ -156,6 +159,8 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
             : unrouted is not null && records.All(r => r.IsCreated || r.IsRemoved) ? SqsDecoded.Reject(unrouted)
             : SqsDecoded.Drop("no event asks for work (removals are not followed, or other event types)");
     }
+
+    private bool IsSmallCopy(ObjectJob job) => job.Kind == JobKind.Copy && job.ExpectedSize >= 0 && job.ExpectedSize <= options.ResumableThreshold;
 
     private static JsonDocument? Parse(string body, out string? error)
     {
