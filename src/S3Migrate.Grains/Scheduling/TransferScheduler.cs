@@ -11,10 +11,16 @@ namespace S3Migrate.Grains.Scheduling;
 /// </summary>
 public sealed class TransferScheduler : ITransferThrottle, IDisposable
 {
+    /// <summary>How long objects announced by <see cref="Expect"/> are counted before they arrive (then forgotten).</summary>
+    public static readonly TimeSpan ExpectationLifetime = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _objects;
     private readonly MemoryBudgetThrottle _memory;
     private readonly ConcurrentDictionary<string, TrackedObject> _inFlight = new(StringComparer.Ordinal);
+    private readonly Lock _expectations = new();
     private int _waiting;
+    private int _expected;
+    private long _expectedUntil;
     private volatile bool _draining;
     private readonly CancellationTokenSource _drained = new();
 
@@ -35,7 +41,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     public long BytesBuffered => _memory.HeldBytes;
 
     /// <summary>True when another object would start without waiting: intake may take more work.</summary>
-    public bool HasRoom => !_draining && _objects.CurrentCount > 0 && ObjectsWaiting == 0;
+    public bool HasRoom => !_draining && _objects.CurrentCount > 0 && ObjectsWaiting == 0 && FreeObjectSlots > 0;
 
     /// <summary>True once shutdown began: no object or part starts any more.</summary>
     public bool Draining => _draining;
@@ -43,7 +49,35 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     /// <summary>Cancelled when the drain has ended: every job links it, so what has not finished is interrupted.</summary>
     public CancellationToken Stopped => _drained.Token;
 
-    public int FreeObjectSlots => Math.Max(0, _objects.CurrentCount - ObjectsWaiting);
+    /// <summary>Slots no object holds, waits for or is on its way to (<see cref="Expect"/>).</summary>
+    public int FreeObjectSlots => Math.Max(0, _objects.CurrentCount - ObjectsWaiting - ObjectsExpected);
+
+    /// <summary>Objects announced by intake that have not asked for a slot yet.</summary>
+    public int ObjectsExpected
+    {
+        get
+        {
+            lock (_expectations)
+            {
+                return Environment.TickCount64 > _expectedUntil ? 0 : _expected;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Intake took work for this many objects, which will ask for slots shortly (a received message on its way to its
+    /// grains): they count as taken meanwhile, so that intake does not take more for the same free slots. Each object
+    /// that asks for a slot settles one; what never arrives is forgotten after <see cref="ExpectationLifetime"/>.
+    /// </summary>
+    public void Expect(int objects)
+    {
+        lock (_expectations)
+        {
+            var now = Environment.TickCount64;
+            _expected = (now > _expectedUntil ? 0 : _expected) + Math.Max(0, objects);
+            _expectedUntil = now + (long)ExpectationLifetime.TotalMilliseconds;
+        }
+    }
 
     /// <summary>Large objects copying now, with their progress (for progress bars).</summary>
     public IEnumerable<TrackedObject> InFlight => _inFlight.Values;
@@ -52,6 +86,14 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     public async Task<IDisposable> AcquireObjectAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _waiting);
+        lock (_expectations)
+        {
+            if (_expected > 0)
+            {
+                _expected--;
+            }
+        }
+
         try
         {
             await WhileDrainingAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using S3Migrate.Abstractions;
 using S3Migrate.Grains.Jobs;
 using S3Migrate.Grains.Options;
+using S3Migrate.Grains.Scheduling;
 using S3Migrate.Grains.Progress;
 using S3Migrate.Orleans.Aws.Streaming;
 
@@ -12,7 +13,7 @@ namespace S3Migrate.Silo.Streams;
 /// Job streams over SQS: writes the job messages of docs/job-messages.md, and reads them back along with S3 event
 /// notifications, which become jobs through the routes of the migrations that follow their bucket.
 /// </summary>
-public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progress, MigrationEngineOptions options) : ISqsMessageCodec
+public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progress, MigrationEngineOptions options, TransferScheduler scheduler) : ISqsMessageCodec
 {
     private const string OwnMessagePrefix = "{\"type\":\"" + JobMessages.Type + "\"";
 
@@ -82,6 +83,8 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
             jobs.Add(entry.ToJob(mapped[0].Route.DestinationBucket, mapped[0].DestinationKey));
         }
 
+        // The jobs are on their way to this silo's scheduler: until they ask for slots, the receive gate counts them.
+        scheduler.Expect(Math.Min(jobs.Count, options.MaxParallelFile));
         if (jobs.Count == 1 && decoded.BatchId is null)
         {
             return SqsDecoded.Deliver([new SqsStreamEvents(StreamId.Create(StreamNames.ObjectJobs, jobs[0].DestinationId), [jobs[0]])]);
@@ -155,6 +158,7 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
             }
         }
 
+        scheduler.Expect(Math.Min(streams.Count, options.MaxParallelFile));
         return streams.Count > 0 ? SqsDecoded.Deliver(streams)
             : unrouted is not null && records.All(r => r.IsCreated || r.IsRemoved) ? SqsDecoded.Reject(unrouted)
             : SqsDecoded.Drop("no event asks for work (removals are not followed, or other event types)");
