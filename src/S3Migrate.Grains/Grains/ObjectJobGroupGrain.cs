@@ -110,6 +110,8 @@ public sealed partial class ObjectJobGroupGrain(IJobAcknowledgement acknowledgem
             Interleave = true,
         });
 
+        LogStarted(logger, _stream, group.Jobs.Count);
+
         // Handing a job over only starts it (or queues it behind its object's running job); completion comes back
         // through CompletedAsync, which interleaves with this.
         var key = this.GetPrimaryKeyString();
@@ -127,6 +129,9 @@ public sealed partial class ObjectJobGroupGrain(IJobAcknowledgement acknowledgem
             }
         }));
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Object group {GroupId}: handing {Count} objects to their grains")]
+    private static partial void LogStarted(ILogger logger, StreamId groupId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Object group {GroupId}: {DestinationId} could not be handed to its grain ({Reason})")]
     private static partial void LogNotHandedOver(ILogger logger, string groupId, string destinationId, string reason);

@@ -64,9 +64,10 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
             return false;
         }
 
-        // When it was received is not known here (delivery follows the receive closely): half a period is allowed for it.
+        // Visible again a visibility timeout after the receive (when the token does not say, half a period before that).
+        var receivedAt = message.ReceivedAt > 0 ? message.ReceivedAt : Now() - Milliseconds(_options.EffectiveHeartbeatPeriod / 2);
         _held.GetOrAdd(message.ReceiptHandle, static (_, state) => new HeldMessage(state.Message, state.VisibleUntil),
-            (Message: message, VisibleUntil: Environment.TickCount64 + Milliseconds(_options.VisibilityTimeout - (_options.EffectiveHeartbeatPeriod / 2))));
+            (Message: message, VisibleUntil: receivedAt + Milliseconds(_options.VisibilityTimeout)));
         return true;
     }
 
@@ -193,7 +194,7 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
         using var timer = new PeriodicTimer(period);
         while (await WaitTickAsync(timer))
         {
-            var now = Environment.TickCount64;
+            var now = Now();
             foreach (var queue in _held.Values.GroupBy(static m => m.Token.QueueUrl, StringComparer.Ordinal))
             {
                 if (queue.All(m => m.VisibleUntil >= now + Milliseconds(2 * period)))
@@ -284,6 +285,8 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
 
     private static long Milliseconds(TimeSpan time) => (long)time.TotalMilliseconds;
 
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     private static string Id(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string?[] Failures(int count, List<BatchResultErrorEntry>? failed)
@@ -309,7 +312,7 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped extending SQS message {MessageId}: {Reason}")]
     private static partial void LogExtendFailed(ILogger logger, string messageId, string reason);
 
-    /// <summary>A held message and when (Environment.TickCount64) it would become visible again without a heartbeat.</summary>
+    /// <summary>A held message and when (Unix milliseconds) it would become visible again without a heartbeat.</summary>
     private sealed class HeldMessage(SqsSequenceToken token, long visibleUntil)
     {
         public SqsSequenceToken Token { get; } = token;

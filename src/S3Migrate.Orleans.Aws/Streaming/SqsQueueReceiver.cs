@@ -103,10 +103,12 @@ internal sealed partial class SqsQueueReceiver(
             return [];
         }
 
+        // SQS started the messages' visibility timeout when it answered; a second is allowed for the way back.
+        var receivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1000;
         var containers = new List<IBatchContainer>();
         foreach (var message in response.Messages ?? [])
         {
-            await ReceivedAsync(url, message, containers, linked.Token);
+            await ReceivedAsync(url, message, receivedAt, containers, linked.Token);
         }
 
         return containers;
@@ -129,7 +131,7 @@ internal sealed partial class SqsQueueReceiver(
 
     public void Dispose() => _shutdown.Dispose();
 
-    private async Task ReceivedAsync(string url, Message message, List<IBatchContainer> containers, CancellationToken cancellationToken)
+    private async Task ReceivedAsync(string url, Message message, long receivedAt, List<IBatchContainer> containers, CancellationToken cancellationToken)
     {
         var receiveCount = message.Attributes is { } attributes && attributes.TryGetValue("ApproximateReceiveCount", out var count) &&
             int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
@@ -149,7 +151,10 @@ internal sealed partial class SqsQueueReceiver(
         switch (decoded.Kind)
         {
             case SqsDecodedKind.Deliver when decoded.Streams.Count == 1:
-                var token = new SqsSequenceToken(Interlocked.Increment(ref s_sequence), 0, url, message.MessageId, message.ReceiptHandle);
+                var token = new SqsSequenceToken(Interlocked.Increment(ref s_sequence), 0, url, message.MessageId, message.ReceiptHandle)
+                {
+                    ReceivedAt = receivedAt,
+                };
                 containers.Add(new SqsBatchContainer(decoded.Streams[0].Stream, decoded.Streams[0].Events, token));
                 break;
             case SqsDecodedKind.Deliver:

@@ -33,7 +33,11 @@ public sealed class SqsSequenceToken : StreamSequenceToken
     [Id(4)]
     public string ReceiptHandle { get; private set; }
 
-    public SqsSequenceToken ForEvent(int eventIndex) => new(SequenceNumber, eventIndex, QueueUrl, MessageId, ReceiptHandle);
+    /// <summary>When the receive returned the message (Unix milliseconds; 0 when not known), from which its visibility runs.</summary>
+    [Id(5)]
+    public long ReceivedAt { get; init; }
+
+    public SqsSequenceToken ForEvent(int eventIndex) => new(SequenceNumber, eventIndex, QueueUrl, MessageId, ReceiptHandle) { ReceivedAt = ReceivedAt };
 
     public override bool Equals(StreamSequenceToken? other) =>
         other is SqsSequenceToken token && token.SequenceNumber == SequenceNumber && token.EventIndex == EventIndex &&
