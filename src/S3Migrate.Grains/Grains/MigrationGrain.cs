@@ -207,7 +207,7 @@ public sealed partial class MigrationGrain(
         }
 
         _samples.Enqueue((time.GetTimestamp(), BytesMoved()));
-        _dirty = true;
+        _dirty |= !report.Delta.IsEmpty || report.Failures.Count > 0;
         return Task.FromResult(CheckCompletion());
     }
 
@@ -322,6 +322,9 @@ public sealed partial class MigrationGrain(
             _dirty = true;
             LogFinished(logger, Id, S.State, S.Counters.ObjectsDone, S.Counters.ObjectsFailed);
             ScheduleResync();
+
+            // Saved at once rather than on the next tick: whoever waits for the end may stop the silo right after it.
+            _ = SaveFinishedAsync();
             return S.State;
         }
 
@@ -329,6 +332,7 @@ public sealed partial class MigrationGrain(
         S.ReconciliationRounds++;
         S.State = MigrationState.Diffing;
         S.PendingDiffs.Clear();
+        _dirty = true;
         _ = StartRoundLaterAsync();
         return S.State;
     }
@@ -440,6 +444,22 @@ public sealed partial class MigrationGrain(
     /// <summary>Objects copied or deleted so far (a round that changed nothing needs no reconciliation round).</summary>
     private long Changed() => S.Counters.ObjectsDone + S.Counters.ObjectsDeleted;
 
+    private async Task SaveFinishedAsync()
+    {
+        // On the next turn (this may run inside a report).
+        await Task.Yield();
+        try
+        {
+            await SaveIfDirtyAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The periodic save (or deactivation) tries again.
+            _dirty = true;
+            LogSaveFailed(logger, Id, e.Message);
+        }
+    }
+
     private async Task SaveIfDirtyAsync(CancellationToken cancellationToken)
     {
         if (_dirty && S.CreatedAt is not null)
@@ -495,6 +515,9 @@ public sealed partial class MigrationGrain(
 
     /// <summary>Bytes sent so far, counting the parts of objects still in flight (so large objects show a steady rate).</summary>
     private long BytesMoved() => S.Counters.BytesTransferred + _inFlight.Values.Sum(static list => list.Sum(static o => o.BytesDone));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Migration {MigrationId}: could not save its final state ({Reason}); trying again later")]
+    private static partial void LogSaveFailed(ILogger logger, string migrationId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Migration {MigrationId} started with {Routes} routes")]
     private static partial void LogStarted(ILogger logger, string migrationId, int routes);
