@@ -31,6 +31,12 @@ public sealed record MigrationEngineOptions
 
     public int MaxRetry { get; init; } = 10;
 
+    /// <summary>
+    /// Also take the MD5 of streamed parts that carry a checksum trailer (see <see cref="TransferOptions.Md5WithChecksumTrailer"/>):
+    /// for S3-compatible destinations that ignore trailing checksums.
+    /// </summary>
+    public bool Md5WithChecksumTrailer { get; init; }
+
     /// <summary>How long one object may take (the original tool's JobTimeout), in seconds.</summary>
     public int JobTimeoutSeconds { get; init; } = 12 * 3600;
 
@@ -65,6 +71,7 @@ public sealed record MigrationEngineOptions
         },
         Retry = new RetryOptions { MaxRetries = MaxRetry },
         MaxPartsPerObject = MaxThread,
+        Md5WithChecksumTrailer = Md5WithChecksumTrailer,
         ObjectTimeout = TimeSpan.FromSeconds(JobTimeoutSeconds),
     };
 

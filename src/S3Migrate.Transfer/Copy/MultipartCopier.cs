@@ -356,8 +356,9 @@ internal sealed partial class MultipartCopier(
 
     /// <summary>
     /// One part streamed from the ranged GET (pinned to the source version) into UploadPart, in one pass that computes
-    /// its MD5 and, as a trailer, the upload's checksum. The part counts only when the destination's ETag is the MD5 of
-    /// exactly the bytes sent; otherwise (or when the source's body comes up short or long) the range is read again.
+    /// the upload's checksum (sent as a trailer, which the destination verifies) or, without one, the part's MD5. The
+    /// part counts only when exactly the range's bytes went by and, where its MD5 was taken, the destination's ETag is
+    /// that MD5; otherwise the range is read again.
     /// </summary>
     private async Task<PartETag> StreamPartAsync(
         CopyContext context, SourceObject src, ChecksumValue? declared, string uploadId, int n, long offset, long length, bool opaque,
@@ -365,17 +366,21 @@ internal sealed partial class MultipartCopier(
     {
         using var lease = await throttle.AcquireAsync(Math.Min(length, StreamingWindow), cancellationToken);
         var request = context.Request;
+
+        // A part with a checksum trailer is checked by the destination itself (S3 refuses a part whose trailer does not
+        // match its bytes): our own MD5 of it, the costliest pass over the bytes, is then only taken when asked for.
+        var checkMd5 = !opaque && (declared is null || options.Md5WithChecksumTrailer);
         var (etag, checksum) = await retries.ExecuteAsync($"GetObject+UploadPart (part {n})", source, destination, async token =>
         {
             using var response = await source.Data.GetObjectAsync(context.Get(src) with { Range = (offset, length) }, token);
-            var body = new StreamedBody(response.Body, length, declared?.Algorithm);
+            var body = new StreamedBody(response.Body, length, declared?.Algorithm, md5: checkMd5);
             var uploaded = await destination.Data.UploadPartAsync(request.DestinationBucket, request.DestinationKey, uploadId, n, body, token);
-            if (body.BytesSent != length || body.Md5 is not { } md5)
+            if (body.BytesSent != length)
             {
                 throw new IntegrityException($"part {n}: {body.BytesSent} of {length} bytes were sent");
             }
 
-            if (!opaque && SourceObject.Unquote(uploaded.ETag) != Convert.ToHexStringLower(md5))
+            if (checkMd5 && SourceObject.Unquote(uploaded.ETag) != Convert.ToHexStringLower(body.Md5!))
             {
                 throw new IntegrityException($"part {n}: the destination's ETag does not match the MD5 of the bytes sent");
             }

@@ -21,6 +21,14 @@ public sealed record TransferOptions
     public long BufferedPartLimit { get; init; } = 64 * PartSizing.MiB;
 
     /// <summary>
+    /// Also take the MD5 of streamed parts that carry a checksum trailer, and compare it with the destination's ETag.
+    /// Off by default: S3 verifies the trailer against the part's bytes and refuses the part when they differ, and the
+    /// whole object's checksum is compared with the source's at completion. Turn it on for an S3-compatible store that
+    /// ignores trailing checksums.
+    /// </summary>
+    public bool Md5WithChecksumTrailer { get; init; }
+
+    /// <summary>
     /// How long one object may take before it is stopped (the original tool's JobTimeout), give or take a sixteenth (objects
     /// share deadline timers); it stays resumable.
     /// </summary>

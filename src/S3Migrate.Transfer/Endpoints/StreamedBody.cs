@@ -35,7 +35,8 @@ public sealed class StreamedBody
     /// <param name="source">The bytes to send; read from its current position, <paramref name="length"/> bytes exactly.</param>
     /// <param name="length">How many bytes the source must yield.</param>
     /// <param name="trailingChecksum">The additional checksum the destination needs for these bytes, or null.</param>
-    public StreamedBody(Stream source, long length, ChecksumAlgorithm? trailingChecksum)
+    /// <param name="md5">Compute the MD5 of the bytes (to compare with the destination's ETag); without it <see cref="Md5"/> stays null.</param>
+    public StreamedBody(Stream source, long length, ChecksumAlgorithm? trailingChecksum, bool md5 = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (trailingChecksum is not null && DigestLength(trailingChecksum) == 0)
@@ -45,6 +46,7 @@ public sealed class StreamedBody
 
         _source = source;
         Length = length;
+        HashesMd5 = md5;
         TrailingChecksum = trailingChecksum;
         TrailerName = trailingChecksum is null ? null : ChecksumFields.HeaderName(trailingChecksum);
     }
@@ -53,6 +55,9 @@ public sealed class StreamedBody
     public long Length { get; }
 
     public ChecksumAlgorithm? TrailingChecksum { get; }
+
+    /// <summary>Whether the MD5 of the bytes is computed on the way.</summary>
+    public bool HashesMd5 { get; }
 
     /// <summary>The trailer's header name (x-amz-checksum-…), or null when the body is sent as it is.</summary>
     internal string? TrailerName { get; }
@@ -93,7 +98,7 @@ public sealed class StreamedBody
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(HeaderRoom + ChunkSize + TrailerRoom);
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var md5 = HashesMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         _checksum = ObjectChecksum.TryCreate(TrailingChecksum);
         try
         {
@@ -108,7 +113,7 @@ public sealed class StreamedBody
                 }
 
                 var data = buffer.AsSpan(HeaderRoom, want);
-                md5.AppendData(data);
+                md5?.AppendData(data);
                 _checksum?.Append(data);
                 BytesSent += want;
                 var start = HeaderRoom;
@@ -122,7 +127,7 @@ public sealed class StreamedBody
                 if (BytesSent == Length)
                 {
                     await EnsureEndedAsync(buffer, cancellationToken);
-                    Md5 = md5.GetHashAndReset();
+                    Md5 = md5?.GetHashAndReset();
                     if (framed)
                     {
                         end += WriteTrailer(buffer, end);
@@ -135,7 +140,7 @@ public sealed class StreamedBody
             if (Length == 0)
             {
                 await EnsureEndedAsync(buffer, cancellationToken);
-                Md5 = md5.GetHashAndReset();
+                Md5 = md5?.GetHashAndReset();
                 if (framed)
                 {
                     await destination.WriteAsync(buffer.AsMemory(0, WriteTrailer(buffer, 0)), cancellationToken);

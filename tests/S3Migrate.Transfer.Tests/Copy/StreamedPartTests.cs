@@ -10,9 +10,11 @@ using S3Migrate.Transfer.Retry;
 namespace S3Migrate.Transfer.Tests.Copy;
 
 /// <summary>
-/// Parts stream from the ranged GET into UploadPart: a part counts only when the destination's ETag is the MD5 of
-/// exactly the bytes the source was asked for. A wrong ETag, or a source body that comes up short or runs long, makes
-/// the part go again from a fresh read, counted as an integrity retry — and a short or long body is never accepted.
+/// Parts stream from the ranged GET into UploadPart: a part counts only when exactly the bytes the source was asked for
+/// went by and the destination took them — checked by the destination against the part's checksum trailer, or by the
+/// part's MD5 against the destination's ETag (without a trailer, or when asked for). A wrong ETag, or a source body that
+/// comes up short or runs long, makes the part go again from a fresh read, counted as an integrity retry — and a short
+/// or long body is never accepted.
 /// </summary>
 public sealed class StreamedPartTests : IAsyncLifetime
 {
@@ -42,7 +44,7 @@ public sealed class StreamedPartTests : IAsyncLifetime
         var destinationAnswers = new AnswerRewriter(
             static request => request.Method == HttpMethod.Put && request.RequestUri!.Query.Contains("partNumber=2", StringComparison.Ordinal),
             static response => WithETag(response, "\"" + new string('0', 32) + "\""));
-        var (copier, kinds) = Copier(sourceAnswers: null, destinationAnswers);
+        var (copier, kinds) = Copier(sourceAnswers: null, destinationAnswers, md5WithTrailer: true);
 
         var result = await copier.CopyAsync(new CopyRequest(source, "k", destination, "k"));
 
@@ -86,7 +88,7 @@ public sealed class StreamedPartTests : IAsyncLifetime
         await _engine.PutSourceAsync(source, "k", Bytes(11 * MiB));
         var destinationAnswers = new AnswerRewriter(
             static request => request.Method == HttpMethod.Put, static response => WithETag(response, "\"" + new string('f', 32) + "\""), everyTime: true);
-        var (copier, kinds) = Copier(sourceAnswers: null, destinationAnswers);
+        var (copier, kinds) = Copier(sourceAnswers: null, destinationAnswers, md5WithTrailer: true);
 
         var result = await copier.CopyAsync(new CopyRequest(source, "k", destination, "k"));
 
@@ -116,17 +118,52 @@ public sealed class StreamedPartTests : IAsyncLifetime
         Assert.Equal(data, await _engine.GetDestinationAsync(destination, "crc"));
     }
 
-    private (ObjectCopier Copier, List<FailureKind> Kinds) Copier(AnswerRewriter? sourceAnswers, AnswerRewriter? destinationAnswers)
+    [Fact]
+    public async Task APartCorruptedOnItsWayToTheDestinationIsRefusedByItsTrailerAndSentAgain()
     {
+        // With a checksum trailer the part's own MD5 is not taken: the destination checks the trailer against the bytes.
+        var (source, destination) = await _engine.BucketsAsync();
+        var data = Bytes((2 * 5 * MiB) + 4321);
+        await _engine.PutSourceAsync(source, "flip", data, static put => put.ChecksumAlgorithm = ChecksumAlgorithm.CRC32C);
+        var flips = 0;
+        var (copier, kinds) = Copier(sourceAnswers: null, destinationAnswers: null, destinationAround: inner => new RequestChanger(inner, request =>
+        {
+            if (request.Method == HttpMethod.Put && request.RequestUri!.Query.Contains("partNumber=2", StringComparison.Ordinal) &&
+                Interlocked.Increment(ref flips) == 1)
+            {
+                request.Content = new CorruptedContent(request.Content!);
+            }
+        }));
+
+        var result = await copier.CopyAsync(new CopyRequest(source, "flip", destination, "flip"));
+
+        Assert.True(result.Succeeded, result.Reason);
+        Assert.Equal(data, await _engine.GetDestinationAsync(destination, "flip"));
+        Assert.Equal([FailureKind.Transient], kinds);
+        var parts = _engine.DestinationServer.Counters.Journal(r => r.Operation == "UploadPart" && r.Bucket == destination);
+        Assert.Equal("BadDigest", Assert.Single(parts, static r => r.ErrorCode is not null).ErrorCode);
+        Assert.Equal([1, 2, 3], parts.Where(static r => r is { Status: 200, ErrorCode: null }).Select(static r => r.PartNumber!.Value).Order());
+        Assert.Equal(Parts + 1, _engine.SourceServer.Counters.Journal(r => r.Operation == "GetObject" && r.Bucket == source).Count);
+    }
+
+    private (ObjectCopier Copier, List<FailureKind> Kinds) Copier(
+        AnswerRewriter? sourceAnswers, AnswerRewriter? destinationAnswers, Func<HttpMessageHandler, HttpMessageHandler>? destinationAround = null,
+        bool md5WithTrailer = false)
+    {
+        if (destinationAnswers is not null)
+        {
+            destinationAround = destinationAnswers.Around;
+        }
+
         var source = sourceAnswers is null
             ? S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.SourceServer), maxConnections: 16)
             : S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.SourceServer), 16, sourceAnswers.Around);
-        var destination = destinationAnswers is null
-            ? S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.DestinationServer), maxConnections: 16)
-            : S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.DestinationServer), 16, destinationAnswers.Around);
+        var destination = destinationAround is { } around
+            ? S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.DestinationServer), 16, around)
+            : S3Endpoint.Create(EngineHarness.EndpointOptions(_engine.DestinationServer), maxConnections: 16);
         _owned.Add(source);
         _owned.Add(destination);
-        var copier = new ObjectCopier(source, destination, EngineHarness.SmallParts(maxParts: 1), new MemoryUploadStateStore(),
+        var copier = new ObjectCopier(source, destination, EngineHarness.SmallParts(maxParts: 1) with { Md5WithChecksumTrailer = md5WithTrailer }, new MemoryUploadStateStore(),
             new MemoryBudgetThrottle(64L * MiB), NullLogger<ObjectCopier>.Instance);
         var kinds = new List<FailureKind>();
         copier.Retries.Retrying += (_, kind) =>
@@ -190,6 +227,56 @@ public sealed class StreamedPartTests : IAsyncLifetime
                 var response = await base.SendAsync(request, cancellationToken);
                 return owner.Answer(request, response);
             }
+        }
+    }
+
+    /// <summary>Lets a test change requests before they are sent.</summary>
+    private sealed class RequestChanger(HttpMessageHandler inner, Action<HttpRequestMessage> change) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            change(request);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>A request body with one byte of its data flipped (past any aws-chunked chunk header).</summary>
+    private sealed class CorruptedContent : HttpContent
+    {
+        private readonly HttpContent _inner;
+
+        public CorruptedContent(HttpContent inner)
+        {
+            _inner = inner;
+            foreach (var (name, values) in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            using var buffer = new MemoryStream();
+            await _inner.CopyToAsync(buffer);
+            var bytes = buffer.ToArray();
+            bytes[4096] ^= 0xFF;
+            await stream.WriteAsync(bytes);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }
