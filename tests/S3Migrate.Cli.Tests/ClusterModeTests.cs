@@ -285,40 +285,17 @@ public sealed class ClusterModeTests : IAsyncLifetime, IClassFixture<StandInsFix
     private string[] Submit(string id, string source, string destination) =>
         Cluster("submit", source, destination, "--from", "global", "--to", "china", "--id", id);
 
-    private async Task<(int Visible, int InFlight)> DepthAsync(string queue)
-    {
-        var attributes = await _sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
-        {
-            QueueUrl = (await _sqs.GetQueueUrlAsync(queue)).QueueUrl,
-            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        });
-        return (attributes.ApproximateNumberOfMessages, attributes.ApproximateNumberOfMessagesNotVisible);
-    }
+    private async Task<(int Visible, int InFlight)> DepthAsync(string queue) => await _sqs.DepthAsync(await UrlAsync(queue));
 
     private async Task<int> WaitDepthAsync(string queue, int expected)
     {
-        var deadline = DateTime.UtcNow + QueueSettle;
-        var (visible, inFlight) = await DepthAsync(queue);
-        while (visible + inFlight != expected && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            (visible, inFlight) = await DepthAsync(queue);
-        }
-
+        var (visible, inFlight) = await _sqs.WaitDepthAsync(await UrlAsync(queue), d => d.Visible + d.InFlight == expected, QueueSettle);
         return visible + inFlight;
     }
 
-    /// <summary>Deletes are batched: wait (bounded) for the queue to empty.</summary>
-    private async Task<(int Visible, int InFlight)> WaitEmptyAsync(string queue)
-    {
-        var deadline = DateTime.UtcNow + QueueSettle;
-        var depth = await DepthAsync(queue);
-        while (depth != (0, 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            depth = await DepthAsync(queue);
-        }
+    /// <summary>Polls until the queue holds no message at all (bounded).</summary>
+    private async Task<(int Visible, int InFlight)> WaitEmptyAsync(string queue) =>
+        await _sqs.WaitDepthAsync(await UrlAsync(queue), static d => d == (0, 0), QueueSettle);
 
-        return depth;
-    }
+    private async Task<string> UrlAsync(string queue) => (await _sqs.GetQueueUrlAsync(queue)).QueueUrl;
 }

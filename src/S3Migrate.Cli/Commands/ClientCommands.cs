@@ -122,12 +122,16 @@ internal static class ClientCommands
         return command;
     }
 
-    private static Command Watch()
+    private static Command Watch() => Following(
+        "watch", "Follow a migration's progress until it finishes; exit code as for copy", "Print the result as JSON (no progress display)", first: null);
+
+    /// <summary>A command that finds a migration, optionally acts on it, and follows it to the end.</summary>
+    private static Command Following(string name, string description, string jsonDescription, Func<IMigrationGrain, Task>? first)
     {
         var connection = new ClusterConnection();
         var id = new Argument<string>("ID") { Description = "A migration id" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON (no progress display)" };
-        var command = new Command("watch", "Follow a migration's progress until it finishes; exit code as for copy");
+        var json = new Option<bool>("--json") { Description = jsonDescription };
+        var command = new Command(name, description);
         command.Arguments.Add(id);
         connection.AddTo(command);
         command.Options.Add(json);
@@ -136,6 +140,11 @@ internal static class ClientCommands
             using var host = await connection.ConnectAsync(result, cancellationToken);
             var grain = ClusterConnection.Grains(host).GetGrain<IMigrationGrain>(result.GetValue(id)!);
             await ExistingAsync(grain, result.GetValue(id)!);
+            if (first is not null)
+            {
+                await first(grain);
+            }
+
             return await FollowAsync(grain, result.GetValue(json));
         });
         return command;
@@ -157,25 +166,9 @@ internal static class ClientCommands
         return command;
     }
 
-    private static Command Verify()
-    {
-        var connection = new ClusterConnection();
-        var id = new Argument<string>("ID") { Description = "A migration id" };
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON" };
-        var command = new Command("verify", "Run a fresh diff of a finished migration and wait for it; exit 0 only if nothing differs");
-        command.Arguments.Add(id);
-        connection.AddTo(command);
-        command.Options.Add(json);
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            using var host = await connection.ConnectAsync(result, cancellationToken);
-            var grain = ClusterConnection.Grains(host).GetGrain<IMigrationGrain>(result.GetValue(id)!);
-            await ExistingAsync(grain, result.GetValue(id)!);
-            await grain.VerifyAsync();
-            return await FollowAsync(grain, result.GetValue(json));
-        });
-        return command;
-    }
+    private static Command Verify() => Following(
+        "verify", "Run a fresh diff of a finished migration and wait for it; exit 0 only if nothing differs", "Print the result as JSON",
+        static grain => grain.VerifyAsync());
 
     private static Command Simple(string name, string description, Func<IMigrationGrain, Task<MigrationStatus>> action)
     {

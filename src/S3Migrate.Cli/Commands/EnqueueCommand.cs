@@ -70,7 +70,7 @@ internal static class EnqueueCommand
                     : JobMessages.EncodeWithin(chunk, "enqueue/" + Guid.NewGuid().ToString("N"), SqsMessageLeases.MaxMessageBytes))
                 .ToList();
             var sent = 0;
-            foreach (var group in Groups(bodies))
+            foreach (var group in SqsBatches.Split(bodies, static body => System.Text.Encoding.UTF8.GetByteCount(body), SqsMessageLeases.MaxMessageBytes))
             {
                 var response = await sqs.SendMessageBatchAsync(new SendMessageBatchRequest
                 {
@@ -131,30 +131,6 @@ internal static class EnqueueCommand
     }
 
     /// <summary>Up to 10 messages and 256 KiB to a SendMessageBatch.</summary>
-    private static IEnumerable<List<string>> Groups(List<string> bodies)
-    {
-        var group = new List<string>();
-        var bytes = 0;
-        foreach (var body in bodies)
-        {
-            var size = System.Text.Encoding.UTF8.GetByteCount(body);
-            if (group.Count == 10 || (group.Count > 0 && bytes + size > SqsMessageLeases.MaxMessageBytes))
-            {
-                yield return group;
-                group = [];
-                bytes = 0;
-            }
-
-            group.Add(body);
-            bytes += size;
-        }
-
-        if (group.Count > 0)
-        {
-            yield return group;
-        }
-    }
-
     private static AmazonSQSClient Client(Uri? serviceUrl, string? region)
     {
         var config = new AmazonSQSConfig();

@@ -50,13 +50,7 @@ public sealed partial class BucketDiffGrain(
 
         if (_worker is null || _worker.IsCompleted)
         {
-            _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
-            {
-                DueTime = TimeSpan.FromMinutes(1),
-                Period = TimeSpan.FromMinutes(1),
-                KeepAlive = true,
-                Interleave = true,
-            });
+            _keepAlive ??= GrainKeepAlive.Start(this);
             _worker = RunAsync();
         }
 

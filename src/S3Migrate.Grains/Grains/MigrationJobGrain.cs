@@ -17,9 +17,6 @@ namespace S3Migrate.Grains.Grains;
 public sealed partial class MigrationJobGrain(
     ObjectJobRunner runner, IJobAcknowledgement acknowledgement, ILogger<MigrationJobGrain> logger) : Grain, IMigrationJobGrain, IDisposable
 {
-    /// <summary>Keeps the activation alive while a copy runs (background work alone does not).</summary>
-    private static readonly TimeSpan KeepAlivePeriod = TimeSpan.FromMinutes(1);
-
     private readonly CancellationTokenSource _stopping = new();
     private Delivery? _current;
     private Delivery? _next;
@@ -130,13 +127,7 @@ public sealed partial class MigrationJobGrain(
     {
         _current = delivery;
         _status = _status with { State = ObjectState.Running, Job = delivery.Job, Reason = null, Attempts = _status.Attempts + 1 };
-        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
-        {
-            DueTime = KeepAlivePeriod,
-            Period = KeepAlivePeriod,
-            KeepAlive = true,
-            Interleave = true,
-        });
+        _keepAlive ??= GrainKeepAlive.Start(this);
         _worker = RunAsync(delivery);
     }
 

@@ -102,13 +102,7 @@ public sealed partial class ObjectJobGroupGrain(IJobAcknowledgement acknowledgem
             return;
         }
 
-        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
-        {
-            DueTime = TimeSpan.FromMinutes(1),
-            Period = TimeSpan.FromMinutes(1),
-            KeepAlive = true,
-            Interleave = true,
-        });
+        _keepAlive ??= GrainKeepAlive.Start(this);
 
         LogStarted(logger, _stream, group.Jobs.Count);
 

@@ -54,13 +54,7 @@ public sealed partial class SmallObjectBatchGrain(IJobAcknowledgement acknowledg
         _stream = StreamId.Create(StreamNames.Batches, this.GetPrimaryKeyString());
         _token = token;
 
-        _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions
-        {
-            DueTime = TimeSpan.FromMinutes(1),
-            Period = TimeSpan.FromMinutes(1),
-            KeepAlive = true,
-            Interleave = true,
-        });
+        _keepAlive ??= GrainKeepAlive.Start(this);
         _worker = RunAsync(batch);
         return Task.CompletedTask;
     }

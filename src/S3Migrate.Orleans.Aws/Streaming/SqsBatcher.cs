@@ -93,32 +93,8 @@ internal sealed class SqsBatcher<T> : IAsyncDisposable
         }
     }
 
-    private IEnumerable<List<Entry>> Chunks(List<Entry> gathered)
-    {
-        foreach (var queue in gathered.GroupBy(static e => e.QueueUrl, StringComparer.Ordinal))
-        {
-            var chunk = new List<Entry>();
-            var bytes = 0;
-            foreach (var entry in queue)
-            {
-                var size = _size(entry.Item);
-                if (chunk.Count == MaxEntries || (chunk.Count > 0 && bytes + size > _maxBytes))
-                {
-                    yield return chunk;
-                    chunk = [];
-                    bytes = 0;
-                }
-
-                chunk.Add(entry);
-                bytes += size;
-            }
-
-            if (chunk.Count > 0)
-            {
-                yield return chunk;
-            }
-        }
-    }
+    private IEnumerable<List<Entry>> Chunks(List<Entry> gathered) =>
+        gathered.GroupBy(static e => e.QueueUrl, StringComparer.Ordinal).SelectMany(queue => SqsBatches.Split(queue, e => _size(e.Item), _maxBytes));
 
     private async Task FlushAsync(List<Entry> chunk)
     {
@@ -147,6 +123,38 @@ internal sealed class SqsBatcher<T> : IAsyncDisposable
     }
 
     private sealed record Entry(string QueueUrl, T Item, TaskCompletionSource Done);
+}
+
+/// <summary>How entries are split into SQS batch requests.</summary>
+public static class SqsBatches
+{
+    /// <summary>
+    /// Consecutive runs of <paramref name="items"/>, each at most <see cref="SqsBatcher{T}.MaxEntries"/> entries and at most
+    /// <paramref name="maxBytes"/> by <paramref name="size"/> (an entry larger than that goes alone).
+    /// </summary>
+    public static IEnumerable<List<T>> Split<T>(IEnumerable<T> items, Func<T, int> size, int maxBytes)
+    {
+        var chunk = new List<T>();
+        var bytes = 0;
+        foreach (var item in items)
+        {
+            var itemBytes = size(item);
+            if (chunk.Count == SqsBatcher<T>.MaxEntries || (chunk.Count > 0 && bytes + itemBytes > maxBytes))
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+
+            chunk.Add(item);
+            bytes += itemBytes;
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
 }
 
 /// <summary>One entry of an SQS batch request failed (the others may have succeeded).</summary>

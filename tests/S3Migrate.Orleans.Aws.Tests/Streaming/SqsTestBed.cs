@@ -86,30 +86,12 @@ internal sealed class SqsTestBed : IAsyncDisposable
     }
 
     /// <summary>Messages in the queue: (visible, in flight).</summary>
-    public async Task<(int Visible, int InFlight)> DepthAsync(string? queueName = null)
-    {
-        var url = await Queues.UrlAsync(queueName ?? QueueName, CancellationToken.None);
-        var attributes = await Raw.GetQueueAttributesAsync(new GetQueueAttributesRequest
-        {
-            QueueUrl = url,
-            AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        });
-        return (attributes.ApproximateNumberOfMessages, attributes.ApproximateNumberOfMessagesNotVisible);
-    }
+    public async Task<(int Visible, int InFlight)> DepthAsync(string? queueName = null) =>
+        await Raw.DepthAsync(await Queues.UrlAsync(queueName ?? QueueName, CancellationToken.None));
 
     /// <summary>Polls until the queue holds no message at all (bounded).</summary>
-    public async Task<(int Visible, int InFlight)> WaitEmptyAsync(TimeSpan timeout, string? queueName = null)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var depth = await DepthAsync(queueName);
-        while (depth != (0, 0) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            depth = await DepthAsync(queueName);
-        }
-
-        return depth;
-    }
+    public async Task<(int Visible, int InFlight)> WaitEmptyAsync(TimeSpan timeout, string? queueName = null) =>
+        await Raw.WaitDepthAsync(await Queues.UrlAsync(queueName ?? QueueName, CancellationToken.None), static d => d == (0, 0), timeout);
 
     public async ValueTask DisposeAsync()
     {
