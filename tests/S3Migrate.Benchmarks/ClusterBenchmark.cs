@@ -119,7 +119,19 @@ internal static class ClusterBenchmark
             var killedAt = killWatch.Elapsed.TotalSeconds;
             silos[0].Kill();
             await silos[0].WaitForExitAsync();
-            var watched = await cluster.WatchAsync($"kill-{unique}");
+
+            // While the console follows the migration: when the membership table first shows the silo dead.
+            var sinceKill = Stopwatch.StartNew();
+            var watching = cluster.WatchAsync($"kill-{unique}");
+            double? declaredDead = null;
+            using var dynamoDbClient = standIns.CreateDynamoDbClient();
+            while (!watching.IsCompleted && declaredDead is null)
+            {
+                declaredDead = await cluster.DeadSilosAsync(dynamoDbClient) > 0 ? sinceKill.Elapsed.TotalSeconds : null;
+                await Task.WhenAny(watching, Task.Delay(250));
+            }
+
+            var watched = await watching;
             var killCopied = await CountAsync(destination, killBucket);
             var uploads = (await destination.ListMultipartUploadsAsync(killBucket)).MultipartUploads?.Count ?? 0;
 
@@ -129,7 +141,8 @@ internal static class ClusterBenchmark
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"silo killed (SIGKILL) {killedAt:F1} s into the large run: completed after {killWatch.Elapsed.TotalSeconds:F1} s, {killCopied}/{workloads[0].Count} objects, " +
-                $"{uploads} unfinished uploads left, exit {watched.ExitCode} (submit exit {submitted.ExitCode})"));
+                $"{uploads} unfinished uploads left, exit {watched.ExitCode} (submit exit {submitted.ExitCode}); the membership table showed the silo dead " +
+                $"{Seconds(declaredDead)} after the kill"));
             if (watched.ExitCode != 0 || killCopied != workloads[0].Count || uploads != 0)
             {
                 await Console.Error.WriteLineAsync($"kill run: watch said\n{watched}");
@@ -150,6 +163,8 @@ internal static class ClusterBenchmark
             work.Delete(recursive: true);
         }
     }
+
+    private static string Seconds(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:F1} s") : "(not seen)";
 
     private static string Size(long bytes) => bytes >= MiB ? $"{bytes / MiB} MiB" : $"{bytes / 1024} KiB";
 
@@ -178,6 +193,14 @@ internal static class ClusterBenchmark
         private string Table => "cb-members-" + unique;
 
         private string JobsQueue => "cb-jobs-" + unique;
+
+        /// <summary>Silos the membership table marks dead.</summary>
+        public async Task<int> DeadSilosAsync(Amazon.DynamoDBv2.AmazonDynamoDBClient client)
+        {
+            const string dead = "6"; // Orleans' SiloStatus.Dead, as the membership table stores it
+            var page = await client.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = Table });
+            return page.Items.Count(item => item.TryGetValue("SiloStatus", out var status) && status.N == dead);
+        }
 
         public async Task CreateQueuesAsync(AmazonSQSClient client)
         {
