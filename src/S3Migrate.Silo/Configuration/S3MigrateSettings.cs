@@ -273,8 +273,12 @@ public sealed class ClusterSettings
     /// <summary>How long a received job message stays invisible; the heartbeat extends it every third of this while its job runs.</summary>
     public int JobVisibilityTimeoutSeconds { get; set; } = 900;
 
-    /// <summary>Pulling agents across the cluster (Orleans queues mapped onto the SQS queues).</summary>
-    public int JobQueuePartitions { get; set; } = 8;
+    /// <summary>
+    /// Pulling agents across the cluster (Orleans queues mapped onto the SQS queues). A silo receives jobs only through
+    /// the partitions the cluster assigns to it, so keep this several times the largest number of silos; a silo still
+    /// makes one long poll per SQS queue at a time, however many partitions it holds.
+    /// </summary>
+    public int JobQueuePartitions { get; set; } = 64;
 
     /// <summary>Long-poll seconds of one receive (0–20): longer polls mean fewer empty receives from idle silos.</summary>
     public int ReceiveWaitSeconds { get; set; } = 20;
