@@ -130,7 +130,6 @@ internal static class EnqueueCommand
         return jobs.Count > 0 ? jobs : throw new UsageException($"list file '{path}' names no object");
     }
 
-    /// <summary>Up to 10 messages and 256 KiB to a SendMessageBatch.</summary>
     private static AmazonSQSClient Client(Uri? serviceUrl, string? region)
     {
         var config = new AmazonSQSConfig();

@@ -8,8 +8,8 @@ namespace S3Migrate.Grains.Jobs;
 
 /// <summary>
 /// Turns diff entries into jobs on the job streams: small objects many per event (to a batch worker), large ones a
-/// few per event (a group, whose jobs each go to their object's grain), a lone large one to its object's grain. Only objects the migration's ledger lets through are published, and
-/// publishing waits while the ledger is full.
+/// few per event (a group, whose jobs each go to their object's grain), a lone large one to its object's grain. Only
+/// objects the migration's ledger lets through are published, and publishing waits while the ledger is full.
 /// </summary>
 public sealed class JobPublisher(IClusterClient client, ProgressAggregator progress, MigrationEngineOptions options, TimeProvider time)
 {
@@ -42,7 +42,7 @@ public sealed class JobPublisher(IClusterClient client, ProgressAggregator progr
         {
             published++;
             bytes += Math.Max(0, job.ExpectedSize);
-            if (job.Kind == JobKind.Copy && job.ExpectedSize >= 0 && job.ExpectedSize <= options.ResumableThreshold)
+            if (options.TravelsInBatches(job))
             {
                 small.Add(job);
                 continue;

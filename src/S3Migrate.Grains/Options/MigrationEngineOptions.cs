@@ -1,3 +1,4 @@
+using S3Migrate.Abstractions;
 using S3Migrate.Transfer.Copy;
 using S3Migrate.Transfer.Planning;
 using S3Migrate.Transfer.Retry;
@@ -60,6 +61,9 @@ public sealed record MigrationEngineOptions
 
     /// <summary>Directory for resume records that must survive a restart of this process (embedded mode).</summary>
     public string? StateDirectory { get; init; }
+
+    /// <summary>Copies of objects known to be up to <see cref="ResumableThreshold"/>: they travel many to a message, to a batch worker.</summary>
+    public bool TravelsInBatches(ObjectJob job) => job.Kind == JobKind.Copy && job.ExpectedSize >= 0 && job.ExpectedSize <= ResumableThreshold;
 
     public TransferOptions ToTransferOptions() => new()
     {

@@ -41,7 +41,7 @@ public sealed class TransferScheduler : ITransferThrottle, IDisposable
     public long BytesBuffered => _memory.HeldBytes;
 
     /// <summary>True when another object would start without waiting: intake may take more work.</summary>
-    public bool HasRoom => !_draining && _objects.CurrentCount > 0 && ObjectsWaiting == 0 && FreeObjectSlots > 0;
+    public bool HasRoom => !_draining && ObjectsWaiting == 0 && FreeObjectSlots > 0;
 
     /// <summary>True once shutdown began: no object or part starts any more.</summary>
     public bool Draining => _draining;

@@ -230,49 +230,54 @@ public sealed partial class SqsMessageLeases : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Extends the messages' visibility; a message's deadline moves only once SQS accepted the extension, so one that
+    /// failed for any other reason (the network) is tried again at the next tick.
+    /// </summary>
     private async Task ExtendAsync(string queueUrl, HeldMessage[] held, long now)
     {
         var seconds = (int)_options.VisibilityTimeout.TotalSeconds;
-        var messages = Array.ConvertAll(held, static m => m.Token);
-        foreach (var message in held)
-        {
-            message.VisibleUntil = now + Milliseconds(_options.VisibilityTimeout);
-        }
-
+        var visibleUntil = now + Milliseconds(_options.VisibilityTimeout);
         try
         {
             var response = await Queues.Client.ChangeMessageVisibilityBatchAsync(new ChangeMessageVisibilityBatchRequest
             {
                 QueueUrl = queueUrl,
-                Entries = [.. messages.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), m.ReceiptHandle) { VisibilityTimeout = seconds })],
+                Entries = [.. held.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(Id(i), m.Token.ReceiptHandle) { VisibilityTimeout = seconds })],
             }, _stopping.Token);
+            foreach (var message in held)
+            {
+                message.VisibleUntil = visibleUntil;
+            }
+
             foreach (var failed in response.Failed ?? [])
             {
-                if (int.TryParse(failed.Id, out var index) && index < messages.Length)
+                if (int.TryParse(failed.Id, out var index) && index < held.Length)
                 {
-                    Drop(messages[index], failed.Code ?? failed.Message ?? "unknown");
+                    Drop(held[index].Token, failed.Code ?? failed.Message ?? "unknown");
                 }
             }
         }
-        catch (AmazonSQSException) when (messages.Length > 1)
+        catch (AmazonSQSException) when (held.Length > 1)
         {
             // The whole batch refused (one stale receipt can do it on some servers): one by one, so the others live on.
-            foreach (var message in messages)
+            foreach (var message in held)
             {
                 try
                 {
                     await Queues.Client.ChangeMessageVisibilityAsync(
-                        new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.ReceiptHandle, VisibilityTimeout = seconds }, _stopping.Token);
+                        new ChangeMessageVisibilityRequest { QueueUrl = queueUrl, ReceiptHandle = message.Token.ReceiptHandle, VisibilityTimeout = seconds }, _stopping.Token);
+                    message.VisibleUntil = visibleUntil;
                 }
                 catch (AmazonSQSException e)
                 {
-                    Drop(message, e.ErrorCode ?? e.Message);
+                    Drop(message.Token, e.ErrorCode ?? e.Message);
                 }
             }
         }
         catch (AmazonSQSException e)
         {
-            Drop(messages[0], e.ErrorCode ?? e.Message);
+            Drop(held[0].Token, e.ErrorCode ?? e.Message);
         }
     }
 

@@ -29,5 +29,5 @@ public sealed class SqsJobAcknowledgement(SqsMessageLeases leases) : IJobAcknowl
 public sealed class SchedulerReceiveGate(TransferScheduler scheduler, MigrationEngineOptions options) : ISqsReceiveGate
 {
     public int MessagesWanted() =>
-        scheduler.HasRoom ? Math.Max(1, (scheduler.FreeObjectSlots + options.LargeObjectsPerMessage - 1) / options.LargeObjectsPerMessage) : 0;
+        scheduler.HasRoom ? (scheduler.FreeObjectSlots + options.LargeObjectsPerMessage - 1) / options.LargeObjectsPerMessage : 0;
 }

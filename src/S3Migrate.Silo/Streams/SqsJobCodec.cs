@@ -92,7 +92,7 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
 
         // Small copies go to a batch worker; a message with any other job is a group whose jobs run in their objects' grains.
         var batchId = decoded.BatchId ?? "sqs/" + message.MessageId;
-        var streamNamespace = jobs.TrueForAll(IsSmallCopy) ? StreamNames.Batches : StreamNames.ObjectGroups;
+        var streamNamespace = jobs.TrueForAll(options.TravelsInBatches) ? StreamNames.Batches : StreamNames.ObjectGroups;
         return SqsDecoded.Deliver([new SqsStreamEvents(StreamId.Create(streamNamespace, batchId), [new JobBatch(batchId, jobs)])]);
     }
 
@@ -163,8 +163,6 @@ public sealed class SqsJobCodec(MigrationRoutes routes, ProgressAggregator progr
             : unrouted is not null && records.All(r => r.IsCreated || r.IsRemoved) ? SqsDecoded.Reject(unrouted)
             : SqsDecoded.Drop("no event asks for work (removals are not followed, or other event types)");
     }
-
-    private bool IsSmallCopy(ObjectJob job) => job.Kind == JobKind.Copy && job.ExpectedSize >= 0 && job.ExpectedSize <= options.ResumableThreshold;
 
     private static JsonDocument? Parse(string body, out string? error)
     {

@@ -29,6 +29,7 @@ public sealed class StreamedBody
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
     private readonly Stream _source;
+    private readonly bool _hashesMd5;
     private ObjectChecksum? _checksum;
     private int _sent;
 
@@ -46,7 +47,7 @@ public sealed class StreamedBody
 
         _source = source;
         Length = length;
-        HashesMd5 = md5;
+        _hashesMd5 = md5;
         TrailingChecksum = trailingChecksum;
         TrailerName = trailingChecksum is null ? null : ChecksumFields.HeaderName(trailingChecksum);
     }
@@ -55,9 +56,6 @@ public sealed class StreamedBody
     public long Length { get; }
 
     public ChecksumAlgorithm? TrailingChecksum { get; }
-
-    /// <summary>Whether the MD5 of the bytes is computed on the way.</summary>
-    public bool HashesMd5 { get; }
 
     /// <summary>The trailer's header name (x-amz-checksum-…), or null when the body is sent as it is.</summary>
     internal string? TrailerName { get; }
@@ -98,7 +96,7 @@ public sealed class StreamedBody
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(HeaderRoom + ChunkSize + TrailerRoom);
-        using var md5 = HashesMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
+        using var md5 = _hashesMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         _checksum = ObjectChecksum.TryCreate(TrailingChecksum);
         try
         {
