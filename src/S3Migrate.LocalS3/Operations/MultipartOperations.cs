@@ -415,6 +415,8 @@ public static class MultipartOperations
 
         foreach (var part in parts)
         {
+            // A part replaced (and its blob deleted) meanwhile fails the completion as the store would a moment later.
+            using var lease = part.Blob.TryLease() ?? throw S3Errors.InvalidPart($"Part {part.PartNumber} changed while the upload was being completed.");
             await part.Blob.CopyToAsync(0, part.Blob.Length, (data, _) =>
             {
                 hasher.Append(data.Span);

@@ -230,9 +230,14 @@ public static class ObjectOperations
         return version;
     }
 
-    /// <summary>Writes bytes of a version from <paramref name="range"/> through the response (pacing, faults, counters).</summary>
+    /// <summary>
+    /// Writes bytes of a version from <paramref name="range"/> through <paramref name="write"/>; the version's bytes stay
+    /// readable meanwhile even if it is deleted. NoSuchKey if it was deleted before the first byte.
+    /// </summary>
     public static async Task CopyRangeAsync(ObjectVersion version, ByteRange range, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
+        // Deleted between the lookup and now: as if the lookup had come a moment later.
+        using var lease = Blob.TryLeaseAll(version.Blobs) ?? throw S3Errors.NoSuchKey(version.Key);
         var offset = range.First;
         var remaining = range.Length;
         var blobStart = 0L;
