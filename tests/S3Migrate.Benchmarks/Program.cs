@@ -4,7 +4,7 @@ using S3Migrate.Benchmarks;
 // Usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N] | diff | engine [--quick] …
 if (args.Length == 0 || args[0] is "--help" or "-h")
 {
-    Console.WriteLine("usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N]");
+    Console.WriteLine("usage: S3Migrate.Benchmarks locals3 [--quick] [--disk-gib N] [--rows TEXT]");
     Console.WriteLine("       S3Migrate.Benchmarks diff");
     Console.WriteLine("       S3Migrate.Benchmarks " + EngineBenchmark.Usage);
     Console.WriteLine("       S3Migrate.Benchmarks " + ClusterBenchmark.Usage);
@@ -17,7 +17,8 @@ var diskGib = diskIndex >= 0 && diskIndex + 1 < args.Length ? double.Parse(args[
 switch (args[0])
 {
     case "locals3":
-        await LocalS3Benchmark.RunAsync(quick, (long)(diskGib * (1L << 30)));
+        var rowsIndex = Array.IndexOf(args, "--rows");
+        await LocalS3Benchmark.RunAsync(quick, (long)(diskGib * (1L << 30)), rowsIndex >= 0 && rowsIndex + 1 < args.Length ? args[rowsIndex + 1] : null);
         return 0;
     case "diff":
         return await DiffBenchmark.RunAsync() ? 0 : 1;
