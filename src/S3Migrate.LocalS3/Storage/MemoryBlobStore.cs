@@ -3,8 +3,8 @@ namespace S3Migrate.LocalS3.Storage;
 /// <summary>
 /// Keeps blobs in memory, in segments of at most 1 MiB, so large objects never need one huge array. Full-size segments
 /// of deleted blobs go back to a pool and carry the next writes: a steady stream of PUTs and DELETEs then reuses memory
-/// that is already resident instead of handing the collector gigabytes of large-object garbage (whose collections
-/// competed with requests for CPU) and the kernel a page fault per fresh 4 KiB.
+/// that is already resident instead of handing the collector gigabytes of large-object garbage and taking a page fault
+/// per fresh 4 KiB (most of an 8 MiB PUT's server CPU when its memory is new).
 /// </summary>
 public sealed class MemoryBlobStore : BlobStore
 {
