@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -111,7 +112,7 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
         catch (S3Exception e)
         {
             errorCode = e.Code;
-            await WriteErrorAsync(http, e, requestId, bucket, key);
+            WriteError(http, e, requestId, bucket, key);
         }
         catch (RequestAbortedException)
         {
@@ -126,7 +127,7 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
         {
             errorCode = "InternalError";
             LogUnhandled(logger, operation, e);
-            await WriteErrorAsync(http, S3Errors.InternalError(), requestId, bucket, key);
+            WriteError(http, S3Errors.InternalError(), requestId, bucket, key);
         }
         finally
         {
@@ -144,6 +145,20 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
                 context?.Output.BytesWritten ?? 0,
                 fault,
                 context?.Auth?.Key.AccessKeyId));
+
+            // The answer's last bytes were held back (ResponseBody, WriteError): the client cannot have the whole
+            // answer before the request is counted.
+            if (errorCode is not ("ConnectionReset" or "ClientDisconnected"))
+            {
+                try
+                {
+                    await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException or ConnectionAbortedException)
+                {
+                    // The client went away; nothing to tell it.
+                }
+            }
         }
     }
 
@@ -248,7 +263,7 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
         response.Headers.Server = "AmazonS3";
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, S3Exception error, string requestId, string? bucket, string? key)
+    private static void WriteError(HttpContext http, S3Exception error, string requestId, string? bucket, string? key)
     {
         if (http.Response.HasStarted)
         {
@@ -288,14 +303,8 @@ public sealed partial class S3RequestHandler(LocalS3Endpoint endpoint, ILogger l
         }, withNamespace: false);
         http.Response.ContentType = "application/xml";
         http.Response.ContentLength = document.Length;
-        try
-        {
-            await http.Response.Body.WriteAsync(document, http.RequestAborted);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
-        {
-            // The client went away; nothing to tell it.
-        }
+        // Not flushed here: sent once the request has been counted.
+        http.Response.BodyWriter.Write(document);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Operation}")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using S3Migrate.LocalS3.Faults;
 using S3Migrate.LocalS3.Payload;
@@ -42,8 +43,18 @@ public sealed class ResponseBody(HttpContext http)
                 }
             }
 
-            // Straight to the pipe: the Stream wrapper would turn every flush that waits into a Task.
-            await http.Response.BodyWriter.WriteAsync(data[..take], cancellationToken);
+            if (http.Response.ContentLength is { } length && BytesWritten + take >= length)
+            {
+                // The body's last bytes stay in the pipe until the request handler has counted the request and
+                // flushes them, so the client cannot have the whole answer before that.
+                http.Response.BodyWriter.Write(data.Span[..take]);
+            }
+            else
+            {
+                // Straight to the pipe: the Stream wrapper would turn every flush that waits into a Task.
+                await http.Response.BodyWriter.WriteAsync(data[..take], cancellationToken);
+            }
+
             BytesWritten += take;
             data = data[take..];
         }

@@ -143,6 +143,35 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(550), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public async Task ARequestIsCountedBeforeItsClientHasTheWholeAnswer()
+    {
+        var (client, bucket) = await ClientWithBucketAsync();
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "large", InputStream = new MemoryStream(TestData.Bytes(3 * TestData.MiB)) });
+        var puts = 1;
+        var gets = 0;
+
+        // Bounded: 150 rounds of a PUT, a GET (every tenth of 3 MiB) and an error, each checked the moment the client
+        // has its answer, without waiting.
+        for (var i = 0; i < 150; i++)
+        {
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "small", ContentBody = "x" });
+            Assert.Equal(++puts, Requests("PutObject"));
+
+            using (var response = await client.GetObjectAsync(bucket, i % 10 == 0 ? "large" : "small"))
+            {
+                await TestData.ReadAllAsync(response.ResponseStream);
+            }
+
+            Assert.Equal(++gets, Requests("GetObject"));
+
+            await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => client.GetObjectAsync(bucket, "missing"));
+            Assert.Equal(++gets, Requests("GetObject"));
+        }
+
+        long Requests(string operation) => _harness.Global.Counters.Snapshot()[operation].Requests;
+    }
+
     private async Task<(AmazonS3Client Client, string Bucket)> ClientWithBucketAsync(int maxErrorRetry = 0)
     {
         var client = _harness.Client(_harness.Global, new S3ClientOptions { MaxErrorRetry = maxErrorRetry });
