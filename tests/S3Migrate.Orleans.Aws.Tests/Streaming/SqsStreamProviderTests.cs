@@ -43,8 +43,10 @@ public sealed class SqsStreamProviderTests(StandInsFixture standIns)
     {
         await using var bed = SqsTestBed.Create(standIns.StandIns, o =>
         {
-            o.VisibilityTimeout = TimeSpan.FromSeconds(2);
-            o.HeartbeatPeriod = TimeSpan.FromMilliseconds(500);
+            // Periods of 1 s: a heartbeat extends a message with at least one period left, and a tick delayed by
+            // more than that on a loaded machine would let the message go (seen with periods of 0.5 s).
+            o.VisibilityTimeout = TimeSpan.FromSeconds(4);
+            o.HeartbeatPeriod = TimeSpan.FromSeconds(1);
         });
         await bed.Factory.QueueMessageBatchAsync(SqsTestBed.TestCodec.Stream("long"), ["job"], null, null);
         var receiver = await bed.ReceiverAsync();
@@ -52,14 +54,14 @@ public sealed class SqsStreamProviderTests(StandInsFixture standIns)
         Assert.True(bed.Leases.Hold(first.Token));
 
         // Three visibility timeouts later, still nobody else gets it.
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(6);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(12);
         while (DateTime.UtcNow < until)
         {
             Assert.Empty(await receiver.GetQueueMessagesAsync(10, CancellationToken.None));
         }
 
-        // A heartbeat comes when less than two periods (1 s) are left, and extends by the visibility timeout (2 s): about
-        // one every three periods, not one each period.
+        // A heartbeat comes when less than two periods (2 s) are left, and extends by the visibility timeout (4 s): one
+        // every two or three periods, not one each period (12).
         var heartbeats = bed.Count("ChangeMessageVisibilityBatch");
         Assert.True(heartbeats is >= 3 and <= 8, $"{heartbeats} heartbeats");
 
