@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace S3Migrate.LocalS3.Storage;
 
 /// <summary>
@@ -173,12 +175,15 @@ public sealed class MemoryBlobStore : BlobStore
         private readonly List<ReadOnlyMemory<byte>> _segments = [];
         private readonly List<byte[]> _pooled = [];
         private byte[]? _current;
-        private bool _currentPooled;
         private int _used;
         private long _length;
         private bool _completed;
 
         public override long Length => _length;
+
+        /// <summary>Only pooled segments have the full segment size: every other array is sized to a shorter tail.</summary>
+        [MemberNotNullWhen(true, nameof(_current))]
+        private bool CurrentIsPooled => _current?.Length == SegmentSize;
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
@@ -219,7 +224,7 @@ public sealed class MemoryBlobStore : BlobStore
 
             // An unfinished blob: its segments were never visible to anyone.
             _completed = true;
-            if (_current is not null && _currentPooled)
+            if (CurrentIsPooled)
             {
                 pool.Return(_current);
             }
@@ -248,8 +253,7 @@ public sealed class MemoryBlobStore : BlobStore
                 size = _segments.Count == 0 ? 64 * 1024 : SegmentSize;
             }
 
-            _currentPooled = size == SegmentSize;
-            _current = _currentPooled ? pool.Rent() : GC.AllocateUninitializedArray<byte>(size);
+            _current = size == SegmentSize ? pool.Rent() : GC.AllocateUninitializedArray<byte>(size);
             _used = 0;
         }
 
@@ -260,7 +264,7 @@ public sealed class MemoryBlobStore : BlobStore
                 return;
             }
 
-            if (_currentPooled)
+            if (CurrentIsPooled)
             {
                 // A pooled segment keeps its full size (it goes back to the pool whole); the blob sees its used bytes.
                 if (_used > 0)
